@@ -1,0 +1,2 @@
+//! fanguai domain
+#![forbid(unsafe_code)]

@@ -1,0 +1,1 @@
+//! STR kinship engine.

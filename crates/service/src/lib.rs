@@ -1,0 +1,2 @@
+//! fanguai service
+#![forbid(unsafe_code)]

@@ -1,0 +1,2 @@
+//! fanguai store
+#![forbid(unsafe_code)]

@@ -1,0 +1,2 @@
+//! fanguai vault
+#![forbid(unsafe_code)]

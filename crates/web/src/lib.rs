@@ -1,0 +1,2 @@
+//! fanguai web
+#![forbid(unsafe_code)]
