@@ -1,1 +1,52 @@
-//! STR kinship engine.
+//! STR kinship engine: profiles, allele-frequency tables, exact kinship likelihood
+//! ratios, import of lab exports, and the in-memory search index.
+//!
+//! The model and its choices (θ, mutation, single alleles, minimum frequency,
+//! conclusions, import formats) are written up in `docs/kinship.md`.
+//!
+//! # Public API
+//!
+//! ```text
+//! locus      canonical_locus(&str) -> Option<&'static str>
+//!            locus_key(&str) -> Result<Cow<'static, str>, LocusError>   // canonical, else UPPER-cased trimmed
+//!            is_sex_marker(key) -> bool, known_loci()
+//! allele     Allele (Copy, Ord; tenths: "9.3" -> 93): FromStr, Display, Serialize as "9.3"
+//!            Allele::{OFF_LADDER, X, Y}, from_tenths, tenths() -> Option<u16>, code()/from_code(),
+//!            is_repeat(), is_off_ladder(), steps_to(&other) -> Option<u32>, distance_tenths(&other)
+//! profile    SampleCategory { ParentOfMissingChild, RescuedChild, ChildOfUnknownOrigin, StreetChild,
+//!                             Relative, Reference } (serde/FromStr snake_case; is_child(), is_family())
+//!            Genotype { Two(Allele, Allele) /* sorted; (a, a) = explicit homozygote */,
+//!                       Single(Allele) /* one peak: homozygous by default, see LrParams */ }
+//!            Genotype::new(a, b), from_alleles(&[Allele]), FromStr/Display "15,16", Serialize as text
+//!            Profile { code, category, kit: Option<String>, loci: BTreeMap<String, Genotype> }
+//!            Profile::new(code, category), insert(locus, genotype),
+//!            Profile::parse_inline("D3S1358=15,16;vWA=14,17", code, category) -> Result<Profile, ProfileError>
+//!            to_inline(), genotype(locus), sex() -> Option<Sex>
+//! freq       FreqTable { name, sample_size, min_freq, min_freq_source, warnings, .. }
+//!            FreqTable::load_norstr(text, name), load_csv(text, name)   -> Result<FreqTable, FreqErrors>
+//!            FreqTable::load_norstr_with / load_csv_with(text, name, &FreqOptions)
+//!            freq(locus, allele) -> (f64, bool /* minimum used */), lookup(locus, allele) -> FreqLookup
+//!            alleles(locus) -> Iterator<(Allele, f64)> /* table values */, has_locus, loci()
+//! lr         LrParams { theta, mutation_paternal, mutation_maternal, per_locus_mutation,
+//!                       non_integer_factor, single_as_dropout, alleged_sex } (Default: 0, 0.002, 0.0005)
+//!            Relation { Duo, Trio, Couple, FullSib, HalfSib }
+//!            KinshipResult { relation, persons, cpi, probability, inconsistent_loci, shared_loci,
+//!                            conclusion, advice, loci: Vec<LocusResult>, skipped, table, min_freq, params }
+//!            LocusResult { locus, genotypes, index, consistent, mutation, note }
+//! conclusion Conclusion { SupportsParentage, Excluded, SupportsNonParentage, Inconclusive }
+//!            conclude(relation, cpi, inconsistent_loci)
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod allele;
+pub mod conclusion;
+pub mod freq;
+pub mod locus;
+pub mod lr;
+pub mod profile;
+
+pub use allele::Allele;
+pub use conclusion::Conclusion;
+pub use freq::{FreqOptions, FreqTable};
+pub use lr::{KinshipResult, LocusResult, LrParams, Relation};
+pub use profile::{Genotype, Profile, SampleCategory, Sex};
