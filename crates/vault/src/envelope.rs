@@ -62,7 +62,7 @@ impl<'a> FieldAad<'a> {
 
 /// The key that seals one subject's fields. It exists in clear only in memory;
 /// the store keeps it as a [`WrappedKey`].
-pub struct DataKey(Secret<[u8; KEY_LEN]>);
+pub struct DataKey(pub(crate) Secret<[u8; KEY_LEN]>);
 
 impl fmt::Debug for DataKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

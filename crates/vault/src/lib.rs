@@ -13,6 +13,8 @@ pub mod envelope;
 mod error;
 pub mod keyring;
 pub mod password;
+#[cfg(test)]
+mod redaction_tests;
 mod secret;
 pub mod totp;
 
