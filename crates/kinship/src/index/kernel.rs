@@ -1,0 +1,370 @@
+//! The Mendelian-rejection pass over the structure-of-arrays layout.
+//!
+//! Records are stored in blocks of [`LANES`] records. Inside a block, each locus column
+//! holds `SLOTS` lanes (two for a person, four for a couple), and a lane holds one allele
+//! code per record. A query is one small constant per column, so a column of a block is
+//! compared against broadcast constants, 64 records at a time, with no data-dependent
+//! branch. The pass counts, per record, the loci that are *compatible* (or that the
+//! record does not have); a record survives when that count reaches `need`, i.e. when
+//! it has at most the allowed number of Mendelian inconsistencies.
+//!
+//! The same generic loop is compiled three times: for the baseline target, with AVX2 and
+//! with AVX-512BW, and the fastest one the CPU supports is chosen at run time. The code is
+//! identical; only the width of the vectors the compiler may use differs. The only
+//! `unsafe` in this crate is the call into those feature-enabled copies.
+#![allow(unsafe_code)]
+
+/// Records per block: one 512-bit vector of allele codes.
+pub const LANES: usize = 64;
+
+/// Allele code of a missing locus (or the empty second slot of a single allele).
+pub const MISSING: u8 = 0;
+
+/// Code a query uses for an allele the index has never seen: it equals no stored code.
+pub const UNSEEN: u8 = u8::MAX;
+
+/// One allele slot of 64 records. Aligned so that every vector load is aligned.
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(C, align(64))]
+pub struct Lane(pub [u8; LANES]);
+
+impl Lane {
+    pub const EMPTY: Lane = Lane([MISSING; LANES]);
+}
+
+impl std::fmt::Debug for Lane {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Lane").field(&&self.0[..]).finish()
+    }
+}
+
+/// How a query column is compared with the stored slots of one column.
+pub trait Rule: Copy + Send + Sync {
+    /// Allele slots per stored record and column.
+    const SLOTS: usize;
+    /// The query has nothing at this column: it is neither read nor counted.
+    fn is_absent(&self) -> bool;
+    /// The record in lane `i` of `col` is compatible with the query at this column (or
+    /// lacks it). `col` holds exactly `SLOTS` lanes.
+    fn compatible(&self, col: &[Lane], i: usize) -> bool;
+}
+
+/// A person queried against stored persons (parent ↔ child, either direction): a locus
+/// is inconsistent when the two share no allele.
+///
+/// A stored single allele has an empty second slot. Read as a homozygote
+/// (`DROPOUT = false`) it is compared as it is; read as a possible drop-out
+/// (`DROPOUT = true`) the hidden allele could be anything, so the locus cannot exclude.
+/// A single query allele is given twice (homozygote) or, under drop-out, the caller
+/// leaves the column absent for the same reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SharesAllele<const DROPOUT: bool> {
+    pub alleles: [u8; 2],
+}
+
+impl<const DROPOUT: bool> Rule for SharesAllele<DROPOUT> {
+    const SLOTS: usize = 2;
+
+    #[inline(always)]
+    fn is_absent(&self) -> bool {
+        self.alleles[0] == MISSING
+    }
+
+    #[inline(always)]
+    fn compatible(&self, col: &[Lane], i: usize) -> bool {
+        let [c0, c1] = self.alleles;
+        let x = col[0].0[i];
+        let y = col[1].0[i];
+        let shares = (x == MISSING) | (x == c0) | (x == c1) | (y == c0) | (y == c1);
+        if DROPOUT { shares | (y == MISSING) } else { shares }
+    }
+}
+
+/// A child queried against stored couples: the child must be able to take one allele
+/// from the mother and the other from the father. A locus either parent lacks is not
+/// compared (the exact ratio skips it too).
+///
+/// Under drop-out, a single child allele leaves its second allele free
+/// (`second_is_any`), and a parent with one stored allele may pass any allele.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChildOfCouple<const DROPOUT: bool> {
+    pub alleles: [u8; 2],
+    pub second_is_any: bool,
+}
+
+impl<const DROPOUT: bool> Rule for ChildOfCouple<DROPOUT> {
+    const SLOTS: usize = 4;
+
+    #[inline(always)]
+    fn is_absent(&self) -> bool {
+        self.alleles[0] == MISSING
+    }
+
+    #[inline(always)]
+    fn compatible(&self, col: &[Lane], i: usize) -> bool {
+        let [c0, c1] = self.alleles;
+        let any = self.second_is_any;
+        let (m0, m1, f0, f1) = (col[0].0[i], col[1].0[i], col[2].0[i], col[3].0[i]);
+        let untyped = (m0 == MISSING) | (f0 == MISSING);
+        let m_any = DROPOUT & (m1 == MISSING);
+        let f_any = DROPOUT & (f1 == MISSING);
+        let m_c0 = m_any | (m0 == c0) | (m1 == c0);
+        let m_c1 = m_any | any | (m0 == c1) | (m1 == c1);
+        let f_c0 = f_any | (f0 == c0) | (f1 == c0);
+        let f_c1 = f_any | any | (f0 == c1) | (f1 == c1);
+        untyped | (m_c0 & f_c1) | (m_c1 & f_c0)
+    }
+}
+
+/// A couple queried against stored children: the mirror of [`ChildOfCouple`]. The
+/// caller leaves a column absent unless both parents are typed there, gives a single
+/// parental allele twice, and sets `*_any` for one under drop-out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CoupleOfChild<const DROPOUT: bool> {
+    pub mother: [u8; 2],
+    pub father: [u8; 2],
+    pub mother_any: bool,
+    pub father_any: bool,
+}
+
+impl<const DROPOUT: bool> Rule for CoupleOfChild<DROPOUT> {
+    const SLOTS: usize = 2;
+
+    #[inline(always)]
+    fn is_absent(&self) -> bool {
+        self.mother[0] == MISSING
+    }
+
+    #[inline(always)]
+    fn compatible(&self, col: &[Lane], i: usize) -> bool {
+        let [m0, m1] = self.mother;
+        let [f0, f1] = self.father;
+        let (m_any, f_any) = (self.mother_any, self.father_any);
+        let x = col[0].0[i];
+        let y = col[1].0[i];
+        let y_single = y == MISSING;
+        let x_m = m_any | (x == m0) | (x == m1);
+        let x_f = f_any | (x == f0) | (x == f1);
+        // A single stored allele is the homozygote x/x, or under drop-out x/anything.
+        let (y_m, y_f) = if DROPOUT {
+            (y_single | m_any | (y == m0) | (y == m1), y_single | f_any | (y == f0) | (y == f1))
+        } else {
+            (
+                (y_single & x_m) | m_any | (y == m0) | (y == m1),
+                (y_single & x_f) | f_any | (y == f0) | (y == f1),
+            )
+        };
+        (x == MISSING) | (x_m & y_f) | (y_m & x_f)
+    }
+}
+
+/// A scan request over one run of blocks.
+#[derive(Debug, Clone, Copy)]
+pub struct Scan<'a, R> {
+    /// `blocks × query.len() × R::SLOTS` lanes, block-major then column-major.
+    pub lanes: &'a [Lane],
+    /// One rule per column of the stored layout (absent columns included).
+    pub query: &'a [R],
+    /// Compatible-or-missing columns a record needs to survive.
+    pub need: u8,
+    /// Records actually stored; lanes past it are padding and never reported.
+    pub len: usize,
+    /// Added to every reported position.
+    pub base: u32,
+}
+
+/// Which copy of the loop runs on this machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Isa {
+    Baseline,
+    Avx2,
+    Avx512,
+}
+
+impl Isa {
+    /// The widest instruction set this CPU offers for the kernel.
+    pub fn detect() -> Isa {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512bw")
+                && std::arch::is_x86_feature_detected!("avx512f")
+            {
+                return Isa::Avx512;
+            }
+            if std::arch::is_x86_feature_detected!("avx2") {
+                return Isa::Avx2;
+            }
+        }
+        Isa::Baseline
+    }
+
+    /// Every copy this CPU can run, for tests that compare them.
+    pub fn available() -> Vec<Isa> {
+        let best = Isa::detect();
+        let mut all = vec![Isa::Baseline];
+        if matches!(best, Isa::Avx2 | Isa::Avx512) {
+            all.push(Isa::Avx2);
+        }
+        if best == Isa::Avx512 {
+            all.push(Isa::Avx512);
+        }
+        all
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Isa::Baseline => "baseline",
+            Isa::Avx2 => "avx2",
+            Isa::Avx512 => "avx512bw",
+        }
+    }
+}
+
+/// Appends the positions (`base + index`) of surviving records to `out`, using the best
+/// instruction set of this CPU.
+pub fn scan<R: Rule>(scan: Scan<'_, R>, out: &mut Vec<u32>) {
+    scan_with(Isa::detect(), scan, out)
+}
+
+/// As [`scan`], with an explicit instruction set. Asking for one the CPU lacks falls back
+/// to the best available.
+pub fn scan_with<R: Rule>(isa: Isa, scan: Scan<'_, R>, out: &mut Vec<u32>) {
+    let isa = if isa_supported(isa) { isa } else { Isa::detect() };
+    match isa {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: the feature-enabled copies may only run on a CPU with those features;
+        // `isa_supported` has just confirmed them with `is_x86_feature_detected!`.
+        Isa::Avx512 => unsafe { scan_avx512(scan, out) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as above, AVX2 was detected at run time.
+        Isa::Avx2 => unsafe { scan_avx2(scan, out) },
+        _ => scan_generic(scan, out),
+    }
+}
+
+fn isa_supported(isa: Isa) -> bool {
+    match isa {
+        Isa::Baseline => true,
+        Isa::Avx2 => matches!(Isa::detect(), Isa::Avx2 | Isa::Avx512),
+        Isa::Avx512 => Isa::detect() == Isa::Avx512,
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn scan_avx2<R: Rule>(scan: Scan<'_, R>, out: &mut Vec<u32>) {
+    scan_generic(scan, out)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx2")]
+fn scan_avx512<R: Rule>(scan: Scan<'_, R>, out: &mut Vec<u32>) {
+    scan_generic(scan, out)
+}
+
+/// The loop every copy shares. Written over fixed-size lanes and `chunks_exact` so that
+/// the inner loop has no bounds checks and vectorises to byte compares.
+#[inline(always)]
+fn scan_generic<R: Rule>(scan: Scan<'_, R>, out: &mut Vec<u32>) {
+    let Scan { lanes, query, need, len, base } = scan;
+    let stride = query.len() * R::SLOTS;
+    if stride == 0 || len == 0 {
+        // No comparable column: every record is trivially compatible.
+        if need == 0 {
+            out.extend((0..len as u32).map(|i| base + i));
+        }
+        return;
+    }
+    for (b, block) in lanes.chunks_exact(stride).enumerate() {
+        let first = b * LANES;
+        if first >= len {
+            break;
+        }
+        let mut acc = [0u8; LANES];
+        for (col, rule) in block.chunks_exact(R::SLOTS).zip(query) {
+            if rule.is_absent() {
+                continue;
+            }
+            for (i, a) in acc.iter_mut().enumerate() {
+                *a += rule.compatible(col, i) as u8;
+            }
+        }
+        let mut mask = 0u64;
+        for (i, &a) in acc.iter().enumerate() {
+            mask |= ((a >= need) as u64) << i;
+        }
+        let valid = len - first;
+        if valid < LANES {
+            mask &= (1u64 << valid) - 1;
+        }
+        while mask != 0 {
+            let i = mask.trailing_zeros();
+            out.push(base + (first as u32) + i);
+            mask &= mask - 1;
+        }
+    }
+}
+
+/// Sums a buffer of words, reading every byte once: the streaming loop that measures the
+/// memory bandwidth the scan is compared with. Compiled like the scan, with the widest
+/// vectors of this CPU, so that the two are held to the same standard.
+pub fn stream_sum(words: &[u64]) -> u64 {
+    match Isa::detect() {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: AVX-512F was detected at run time by `Isa::detect`.
+        Isa::Avx512 => unsafe { stream_sum_avx512(words) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: AVX2 was detected at run time by `Isa::detect`.
+        Isa::Avx2 => unsafe { stream_sum_avx2(words) },
+        _ => stream_sum_generic(words),
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn stream_sum_avx2(words: &[u64]) -> u64 {
+    stream_sum_generic(words)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx2")]
+fn stream_sum_avx512(words: &[u64]) -> u64 {
+    stream_sum_generic(words)
+}
+
+#[inline(always)]
+fn stream_sum_generic(words: &[u64]) -> u64 {
+    // Sixteen independent sums keep enough loads in flight to saturate memory.
+    let mut acc = [0u64; 16];
+    let chunks = words.chunks_exact(16);
+    let tail = chunks.remainder();
+    for chunk in chunks {
+        for (a, &w) in acc.iter_mut().zip(chunk) {
+            *a = a.wrapping_add(w);
+        }
+    }
+    let head = acc.iter().fold(0u64, |s, &a| s.wrapping_add(a));
+    tail.iter().fold(head, |s, &w| s.wrapping_add(w))
+}
+
+/// Record-at-a-time reference used by tests to check every vector copy.
+pub fn scan_reference<R: Rule>(scan: Scan<'_, R>, out: &mut Vec<u32>) {
+    let Scan { lanes, query, need, len, base } = scan;
+    let stride = query.len() * R::SLOTS;
+    for r in 0..len {
+        let (b, i) = (r / LANES, r % LANES);
+        let mut compatible = 0u32;
+        for (c, rule) in query.iter().enumerate() {
+            if rule.is_absent() {
+                continue;
+            }
+            let start = b * stride + c * R::SLOTS;
+            if rule.compatible(&lanes[start..start + R::SLOTS], i) {
+                compatible += 1;
+            }
+        }
+        if compatible >= u32::from(need) {
+            out.push(base + r as u32);
+        }
+    }
+}
