@@ -191,7 +191,10 @@ fn where_clause(f: &AuditFilter) -> (String, Vec<Param>) {
     }
 }
 
-fn bind_all<'q>(mut query: Query<'q, Any, AnyArguments<'q>>, params: Vec<Param>) -> Query<'q, Any, AnyArguments<'q>> {
+fn bind_all<'q>(
+    mut query: Query<'q, Any, AnyArguments<'q>>,
+    params: Vec<Param>,
+) -> Query<'q, Any, AnyArguments<'q>> {
     for p in params {
         query = match p {
             Param::Text(v) => query.bind(v),
@@ -211,7 +214,9 @@ pub async fn list(c: &mut Conn, filter: &AuditFilter) -> Result<Vec<AuditEventRo
     sql.push_str(&format!(" LIMIT ${}", params.len()));
     params.push(Param::Int(filter.offset.max(0)));
     sql.push_str(&format!(" OFFSET ${}", params.len()));
-    let rows = bind_all(sqlx::query(&sql), params).fetch_all(&mut *c).await?;
+    let rows = bind_all(sqlx::query(&sql), params)
+        .fetch_all(&mut *c)
+        .await?;
     Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
 }
 
@@ -219,13 +224,19 @@ pub async fn list(c: &mut Conn, filter: &AuditFilter) -> Result<Vec<AuditEventRo
 pub async fn count(c: &mut Conn, filter: &AuditFilter) -> Result<i64, StoreError> {
     let (clause, params) = where_clause(filter);
     let sql = format!("SELECT count(*) AS n FROM audit_events{clause}");
-    let row = bind_all(sqlx::query(&sql), params).fetch_one(&mut *c).await?;
+    let row = bind_all(sqlx::query(&sql), params)
+        .fetch_one(&mut *c)
+        .await?;
     Ok(row.try_get("n")?)
 }
 
 /// Up to `limit` events with `seq > after_seq`, oldest first: verification walks the
 /// chain in batches, passing the last seq it saw.
-pub async fn scan(c: &mut Conn, after_seq: i64, limit: i64) -> Result<Vec<AuditEventRow>, StoreError> {
+pub async fn scan(
+    c: &mut Conn,
+    after_seq: i64,
+    limit: i64,
+) -> Result<Vec<AuditEventRow>, StoreError> {
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2"
     ))

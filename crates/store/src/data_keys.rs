@@ -20,16 +20,18 @@ fn from_row(r: &AnyRow) -> Result<DataKeyRow, sqlx::Error> {
 
 /// `Conflict` when the subject already has a key.
 pub async fn insert(c: &mut Conn, key: &DataKeyRow) -> Result<(), StoreError> {
-    sqlx::query(&format!("INSERT INTO data_keys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"))
-        .bind(&key.id)
-        .bind(&key.subject)
-        .bind(&key.wrapped)
-        .bind(&key.master_key_id)
-        .bind(key.created_at)
-        .bind(key.destroyed_at)
-        .execute(&mut *c)
-        .await
-        .map_err(StoreError::from_statement)?;
+    sqlx::query(&format!(
+        "INSERT INTO data_keys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"
+    ))
+    .bind(&key.id)
+    .bind(&key.subject)
+    .bind(&key.wrapped)
+    .bind(&key.master_key_id)
+    .bind(key.created_at)
+    .bind(key.destroyed_at)
+    .execute(&mut *c)
+    .await
+    .map_err(StoreError::from_statement)?;
     Ok(())
 }
 
@@ -42,17 +44,23 @@ pub async fn get(c: &mut Conn, id: &str) -> Result<Option<DataKeyRow>, StoreErro
 }
 
 pub async fn by_subject(c: &mut Conn, subject: &str) -> Result<Option<DataKeyRow>, StoreError> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM data_keys WHERE subject = $1"))
-        .bind(subject)
-        .fetch_optional(&mut *c)
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM data_keys WHERE subject = $1"
+    ))
+    .bind(subject)
+    .fetch_optional(&mut *c)
+    .await?;
     Ok(row.as_ref().map(from_row).transpose()?)
 }
 
 /// Up to `limit` live keys still wrapped by `master_key_id`, by id. Re-wrapping a batch
 /// under the new master key takes it out of this list, so calling again until it comes
 /// back empty walks every key once, whatever else is being written meanwhile.
-pub async fn list_wrapped_by(c: &mut Conn, master_key_id: &str, limit: i64) -> Result<Vec<DataKeyRow>, StoreError> {
+pub async fn list_wrapped_by(
+    c: &mut Conn,
+    master_key_id: &str,
+    limit: i64,
+) -> Result<Vec<DataKeyRow>, StoreError> {
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM data_keys WHERE master_key_id = $1 AND destroyed_at IS NULL ORDER BY id LIMIT $2"
     ))
@@ -65,7 +73,12 @@ pub async fn list_wrapped_by(c: &mut Conn, master_key_id: &str, limit: i64) -> R
 
 /// Stores the key re-wrapped under another master key. `NotFound` for an unknown id;
 /// `Conflict` for a destroyed key, which must stay unrecoverable.
-pub async fn update_wrapped(c: &mut Conn, id: &str, wrapped: &[u8], master_key_id: &str) -> Result<(), StoreError> {
+pub async fn update_wrapped(
+    c: &mut Conn,
+    id: &str,
+    wrapped: &[u8],
+    master_key_id: &str,
+) -> Result<(), StoreError> {
     let result = sqlx::query(
         "UPDATE data_keys SET wrapped = $2, master_key_id = $3 WHERE id = $1 AND destroyed_at IS NULL",
     )
@@ -76,7 +89,9 @@ pub async fn update_wrapped(c: &mut Conn, id: &str, wrapped: &[u8], master_key_i
     .await?;
     if result.rows_affected() == 0 {
         return Err(match get(c, id).await? {
-            Some(_) => StoreError::Conflict { what: "the data key has been destroyed".to_owned() },
+            Some(_) => StoreError::Conflict {
+                what: "the data key has been destroyed".to_owned(),
+            },
             None => StoreError::NotFound,
         });
     }

@@ -7,9 +7,9 @@
 use std::time::Duration;
 
 use sqlx::AnyConnection;
+use sqlx::Row;
 use sqlx::any::AnyPoolOptions;
 use sqlx::error::ErrorKind;
-use sqlx::{Executor, Row};
 
 use crate::{Backend, StoreError};
 
@@ -69,16 +69,27 @@ pub(crate) fn pool_options(backend: Backend, url: &str) -> AnyPoolOptions {
 }
 
 /// Settings every new connection needs before it serves its first query.
-async fn configure_connection(backend: Backend, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+async fn configure_connection(
+    backend: Backend,
+    conn: &mut AnyConnection,
+) -> Result<(), sqlx::Error> {
     match backend {
         Backend::Sqlite => {
             // busy_timeout first, so that switching to WAL waits for a writer instead of
             // failing when another process holds the database.
-            conn.execute("PRAGMA busy_timeout = 5000").await?;
-            conn.execute("PRAGMA journal_mode = WAL").await?;
+            sqlx::query("PRAGMA busy_timeout = 5000")
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&mut *conn)
+                .await?;
             // NORMAL is durable in WAL mode except for the last commits before a power loss.
-            conn.execute("PRAGMA synchronous = NORMAL").await?;
-            conn.execute("PRAGMA foreign_keys = ON").await?;
+            sqlx::query("PRAGMA synchronous = NORMAL")
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query("PRAGMA foreign_keys = ON")
+                .execute(&mut *conn)
+                .await?;
         }
         Backend::Postgres => {}
     }
@@ -105,7 +116,9 @@ pub(crate) async fn table_exists(
     table: &str,
 ) -> Result<bool, sqlx::Error> {
     let sql = match backend {
-        Backend::Sqlite => "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = $1",
+        Backend::Sqlite => {
+            "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = $1"
+        }
         Backend::Postgres => {
             "SELECT count(*) AS n FROM information_schema.tables \
              WHERE table_schema = current_schema() AND table_name = $1"
@@ -120,7 +133,10 @@ const MIGRATION_LOCK_KEY: i64 = 0x6661_6e67_7561_6901;
 
 /// Makes concurrent `migrate` runs (several servers starting at once) take turns.
 /// Must run inside the migration transaction; the lock ends with it.
-pub(crate) async fn lock_for_migration(backend: Backend, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+pub(crate) async fn lock_for_migration(
+    backend: Backend,
+    conn: &mut AnyConnection,
+) -> Result<(), sqlx::Error> {
     match backend {
         // The migration transaction was opened with BEGIN IMMEDIATE: it already holds
         // the database's only write lock.
@@ -145,7 +161,10 @@ pub(crate) async fn backup_into(
 ) -> Result<(), StoreError> {
     match backend {
         Backend::Sqlite => {
-            sqlx::query("VACUUM INTO $1").bind(out).execute(&mut *conn).await?;
+            sqlx::query("VACUUM INTO $1")
+                .bind(out)
+                .execute(&mut *conn)
+                .await?;
             Ok(())
         }
         Backend::Postgres => Err(StoreError::NotSupported {
@@ -161,18 +180,29 @@ pub(crate) fn quote_pg_ident(name: &str) -> String {
 }
 
 /// Creates an empty PostgreSQL database (used to give each test its own).
-pub(crate) async fn create_pg_database(admin: &mut AnyConnection, name: &str) -> Result<(), sqlx::Error> {
-    admin
-        .execute(format!("CREATE DATABASE {}", quote_pg_ident(name)).as_str())
+pub(crate) async fn create_pg_database(
+    admin: &mut AnyConnection,
+    name: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(&format!("CREATE DATABASE {}", quote_pg_ident(name)))
+        .persistent(false)
+        .execute(&mut *admin)
         .await?;
     Ok(())
 }
 
 /// Drops a PostgreSQL database even while connections to it are still open.
-pub(crate) async fn drop_pg_database(admin: &mut AnyConnection, name: &str) -> Result<(), sqlx::Error> {
-    admin
-        .execute(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote_pg_ident(name)).as_str())
-        .await?;
+pub(crate) async fn drop_pg_database(
+    admin: &mut AnyConnection,
+    name: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(&format!(
+        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+        quote_pg_ident(name)
+    ))
+    .persistent(false)
+    .execute(&mut *admin)
+    .await?;
     Ok(())
 }
 
@@ -181,7 +211,10 @@ pub(crate) async fn drop_pg_database(admin: &mut AnyConnection, name: &str) -> R
 pub(crate) enum Violation {
     /// `table` and the comma-separated `columns` that must be unique; `columns` is
     /// "primary key" when PostgreSQL names only the primary key constraint.
-    Unique { table: String, columns: String },
+    Unique {
+        table: String,
+        columns: String,
+    },
     ForeignKey,
 }
 
@@ -191,10 +224,16 @@ impl Violation {
             Violation::Unique { table, columns } => match (table.as_str(), columns.as_str()) {
                 ("users", "username") => "username already exists".to_owned(),
                 ("data_keys", "subject") => "a data key for this subject already exists".to_owned(),
-                (table, "id" | "primary key") => format!("a {table} record with this id already exists"),
-                (table, columns) => format!("a {table} record with the same {columns} already exists"),
+                (table, "id" | "primary key") => {
+                    format!("a {table} record with this id already exists")
+                }
+                (table, columns) => {
+                    format!("a {table} record with the same {columns} already exists")
+                }
             },
-            Violation::ForeignKey => "a referenced record does not exist or is still referenced".to_owned(),
+            Violation::ForeignKey => {
+                "a referenced record does not exist or is still referenced".to_owned()
+            }
         }
     }
 }
@@ -220,7 +259,10 @@ pub(crate) fn classify_violation(err: &sqlx::Error) -> Option<Violation> {
                         columns.push(c.to_owned());
                     }
                 }
-                return Some(Violation::Unique { table, columns: columns.join(", ") });
+                return Some(Violation::Unique {
+                    table,
+                    columns: columns.join(", "),
+                });
             }
             let table = db.table().unwrap_or_default().to_owned();
             let constraint = db.constraint().unwrap_or_default();

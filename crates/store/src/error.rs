@@ -16,7 +16,10 @@ pub enum StoreError {
 
     /// The database URL is not one the store understands.
     #[error("database URL {url_redacted} is not usable: {reason}")]
-    InvalidUrl { url_redacted: String, reason: String },
+    InvalidUrl {
+        url_redacted: String,
+        reason: String,
+    },
 
     /// A unique or referential rule would be broken, e.g. "username already exists".
     #[error("conflict: {what}")]

@@ -26,9 +26,10 @@ use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::path::Path;
 
+use sqlx::Connection;
 use sqlx::any::Any;
-use sqlx::{AnyConnection, AnyPool};
 use sqlx::pool::PoolConnection;
+use sqlx::{AnyConnection, AnyPool};
 
 pub use error::StoreError;
 pub use model::{AuditEventRow, DataKeyRow, SessionRow, UnitRow, UserRow};
@@ -70,10 +71,19 @@ impl Store {
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = dialect::backend_from_url(url)?;
+        let unreachable = |source| StoreError::Unreachable {
+            url_redacted: url::redact(url),
+            source,
+        };
+        // The pool retries a refused connection until its acquire timeout, which would
+        // keep an operator waiting half a minute to learn the URL is wrong; a single
+        // direct attempt first fails at once and names the cause.
+        let probe = AnyConnection::connect(url).await.map_err(unreachable)?;
+        let _ = probe.close().await;
         let pool = dialect::pool_options(backend, url)
             .connect(url)
             .await
-            .map_err(|source| StoreError::Unreachable { url_redacted: url::redact(url), source })?;
+            .map_err(unreachable)?;
         Ok(Store { pool, backend })
     }
 
@@ -95,7 +105,6 @@ impl Store {
 
     /// Checks that a connection can be had and answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        use sqlx::Connection;
         let mut conn = self.conn().await?;
         conn.ping().await?;
         Ok(())

@@ -54,9 +54,10 @@ struct Applied {
 }
 
 async fn applied(conn: &mut sqlx::AnyConnection) -> Result<Vec<Applied>, sqlx::Error> {
-    let rows = sqlx::query("SELECT version, name, checksum FROM schema_migrations ORDER BY version")
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows =
+        sqlx::query("SELECT version, name, checksum FROM schema_migrations ORDER BY version")
+            .fetch_all(&mut *conn)
+            .await?;
     rows.iter()
         .map(|r| {
             Ok(Applied {
@@ -74,7 +75,10 @@ fn plan(applied: &[Applied]) -> Result<Vec<Migration>, StoreError> {
     if let Some(newest) = applied.iter().map(|a| a.version).max()
         && newest > newest_known()
     {
-        return Err(StoreError::NewerSchema { db: newest, binary: newest_known() });
+        return Err(StoreError::NewerSchema {
+            db: newest,
+            binary: newest_known(),
+        });
     }
     let mut pending = Vec::new();
     for m in MIGRATIONS {
@@ -99,6 +103,33 @@ fn plan(applied: &[Applied]) -> Result<Vec<Migration>, StoreError> {
     Ok(pending)
 }
 
+/// Splits a migration into its statements: each ends with `;` at the end of a line.
+/// Migrations therefore hold no statement with a line-ending `;` inside it (no function
+/// bodies); they are plain DDL and seed rows. Statements go one by one because
+/// PostgreSQL prepares one statement at a time.
+fn statements(sql: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut offset = 0;
+    for line in sql.split_inclusive('\n') {
+        offset += line.len();
+        if line.trim_end().ends_with(';') && !line.trim_start().starts_with("--") {
+            out.push(sql[start..offset].trim());
+            start = offset;
+        }
+    }
+    let rest = sql[start..].trim();
+    // What follows the last `;` can only be comments; anything else is a statement
+    // missing its terminator, and running it still shows the mistake.
+    if rest
+        .lines()
+        .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--"))
+    {
+        out.push(rest);
+    }
+    out
+}
+
 fn now_millis() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -111,7 +142,10 @@ pub(crate) async fn pending(store: &Store) -> Result<Vec<String>, StoreError> {
         return Ok(MIGRATIONS.iter().map(|m| m.name.to_owned()).collect());
     }
     let applied = applied(&mut conn).await?;
-    Ok(plan(&applied)?.into_iter().map(|m| m.name.to_owned()).collect())
+    Ok(plan(&applied)?
+        .into_iter()
+        .map(|m| m.name.to_owned())
+        .collect())
 }
 
 /// Applies every pending migration in one transaction: either the schema moves to the
@@ -120,7 +154,10 @@ pub(crate) async fn run(store: &Store) -> Result<Vec<String>, StoreError> {
     let backend: Backend = store.backend();
     let mut tx = store.begin().await?;
     dialect::lock_for_migration(backend, &mut tx).await?;
-    sqlx::raw_sql(CREATE_TABLE).execute(&mut *tx).await?;
+    sqlx::query(CREATE_TABLE)
+        .persistent(false)
+        .execute(&mut *tx)
+        .await?;
     let applied = applied(&mut tx).await?;
     let pending = plan(&applied)?;
     let mut names = Vec::with_capacity(pending.len());
@@ -130,7 +167,13 @@ pub(crate) async fn run(store: &Store) -> Result<Vec<String>, StoreError> {
             name: m.name.to_owned(),
             source: Box::new(source),
         };
-        sqlx::raw_sql(&sql).execute(&mut *tx).await.map_err(failed)?;
+        for statement in statements(&sql) {
+            sqlx::query(statement)
+                .persistent(false)
+                .execute(&mut *tx)
+                .await
+                .map_err(failed)?;
+        }
         sqlx::query("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
             .bind(m.version)
             .bind(m.name)
@@ -154,7 +197,11 @@ mod tests {
     fn versions_increase_and_match_file_names() {
         let mut last = 0;
         for m in MIGRATIONS {
-            assert!(m.version > last, "{} does not come after version {last}", m.name);
+            assert!(
+                m.version > last,
+                "{} does not come after version {last}",
+                m.name
+            );
             let prefix: i64 = m.name.split('_').next().unwrap().parse().unwrap();
             assert_eq!(prefix, m.version, "{}", m.name);
             last = m.version;
@@ -163,14 +210,25 @@ mod tests {
 
     #[test]
     fn edited_migration_is_refused() {
-        let applied = vec![Applied { version: 1, name: "0001_initial".into(), checksum: "0".into() }];
+        let applied = vec![Applied {
+            version: 1,
+            name: "0001_initial".into(),
+            checksum: "0".into(),
+        }];
         let err = plan(&applied).unwrap_err();
-        assert!(matches!(err, StoreError::Migration { ref name, .. } if name == "0001_initial"), "{err}");
+        assert!(
+            matches!(err, StoreError::Migration { ref name, .. } if name == "0001_initial"),
+            "{err}"
+        );
     }
 
     #[test]
     fn newer_database_is_refused() {
-        let applied = vec![Applied { version: newest_known() + 1, name: "9999_future".into(), checksum: "x".into() }];
+        let applied = vec![Applied {
+            version: newest_known() + 1,
+            name: "9999_future".into(),
+            checksum: "x".into(),
+        }];
         match plan(&applied) {
             Err(StoreError::NewerSchema { db, binary }) => {
                 assert_eq!((db, binary), (newest_known() + 1, newest_known()));
@@ -180,8 +238,39 @@ mod tests {
     }
 
     #[test]
+    fn splits_statements_at_line_ending_semicolons() {
+        let sql = "-- header; not a statement;\nCREATE TABLE a (\n  x TEXT -- a comment; inside\n);\n\nINSERT INTO a VALUES ('1;2');\n-- trailing comment\n";
+        assert_eq!(
+            statements(sql),
+            vec![
+                "-- header; not a statement;\nCREATE TABLE a (\n  x TEXT -- a comment; inside\n);",
+                "INSERT INTO a VALUES ('1;2');",
+            ]
+        );
+        assert_eq!(statements("SELECT 1"), vec!["SELECT 1"]);
+    }
+
+    #[test]
+    fn every_migration_splits_into_statements() {
+        for m in MIGRATIONS {
+            let parts = statements(m.sql);
+            assert!(parts.len() > 1, "{}", m.name);
+            for p in parts {
+                assert!(
+                    p.ends_with(';'),
+                    "{}: statement without terminator: {p}",
+                    m.name
+                );
+            }
+        }
+    }
+
+    #[test]
     fn checksum_notices_a_one_byte_change() {
-        assert_ne!(checksum("CREATE TABLE a (x TEXT)"), checksum("CREATE TABLE a (y TEXT)"));
+        assert_ne!(
+            checksum("CREATE TABLE a (x TEXT)"),
+            checksum("CREATE TABLE a (y TEXT)")
+        );
         assert_eq!(checksum(""), "cbf29ce484222325");
     }
 }

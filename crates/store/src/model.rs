@@ -201,7 +201,10 @@ mod tests {
             destroyed_at: None,
         };
         let shown = format!("{key:?}");
-        assert!(shown.contains("<72 bytes>") && !shown.contains("7, 7"), "{shown}");
+        assert!(
+            shown.contains("<72 bytes>") && !shown.contains("7, 7"),
+            "{shown}"
+        );
 
         let session = SessionRow {
             id_hash: "hash-of-token".into(),
@@ -215,6 +218,9 @@ mod tests {
             user_agent: None,
         };
         let shown = format!("{session:?}");
-        assert!(!shown.contains("hash-of-token") && !shown.contains("csrf-value"), "{shown}");
+        assert!(
+            !shown.contains("hash-of-token") && !shown.contains("csrf-value"),
+            "{shown}"
+        );
     }
 }

@@ -5,7 +5,8 @@ use sqlx::any::AnyRow;
 
 use crate::{Conn, SessionRow, StoreError};
 
-const COLUMNS: &str = "id_hash, user_id, stage, csrf_token, lang, created_at, last_seen, ip, user_agent";
+const COLUMNS: &str =
+    "id_hash, user_id, stage, csrf_token, lang, created_at, last_seen, ip, user_agent";
 
 fn from_row(r: &AnyRow) -> Result<SessionRow, sqlx::Error> {
     Ok(SessionRow {
@@ -41,10 +42,12 @@ pub async fn insert(c: &mut Conn, session: &SessionRow) -> Result<(), StoreError
 }
 
 pub async fn get(c: &mut Conn, id_hash: &str) -> Result<Option<SessionRow>, StoreError> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM sessions WHERE id_hash = $1"))
-        .bind(id_hash)
-        .fetch_optional(&mut *c)
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM sessions WHERE id_hash = $1"
+    ))
+    .bind(id_hash)
+    .fetch_optional(&mut *c)
+    .await?;
     Ok(row.as_ref().map(from_row).transpose()?)
 }
 

@@ -6,8 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use sqlx::Connection;
 use sqlx::AnyConnection;
+use sqlx::Connection;
 
 use crate::{Store, dialect, url};
 
@@ -34,7 +34,10 @@ impl TestDb {
     /// A migrated SQLite database in a fresh temporary file.
     pub async fn sqlite() -> TestDb {
         let db = TestDb::sqlite_unmigrated().await;
-        db.store.migrate().await.expect("migrating the test SQLite database");
+        db.store
+            .migrate()
+            .await
+            .expect("migrating the test SQLite database");
         db
     }
 
@@ -44,33 +47,55 @@ impl TestDb {
             .prefix("fanguai-test-")
             .tempdir()
             .expect("creating a temporary folder for the test database");
-        let url = format!("sqlite://{}?mode=rwc", dir.path().join("fanguai.db").display());
-        let store = Store::connect(&url).await.expect("opening the test SQLite database");
-        TestDb { store, url, cleanup: Cleanup::Sqlite { dir } }
+        let url = format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("fanguai.db").display()
+        );
+        let store = Store::connect(&url)
+            .await
+            .expect("opening the test SQLite database");
+        TestDb {
+            store,
+            url,
+            cleanup: Cleanup::Sqlite { dir },
+        }
     }
 
     /// A migrated PostgreSQL database of its own, or `None` when `TEST_DATABASE_URL` is
     /// not set. Panics when it is set but the server cannot be used.
     pub async fn postgres_from_env() -> Option<TestDb> {
         let db = TestDb::postgres_unmigrated_from_env().await?;
-        db.store.migrate().await.expect("migrating the test PostgreSQL database");
+        db.store
+            .migrate()
+            .await
+            .expect("migrating the test PostgreSQL database");
         Some(db)
     }
 
     /// An empty PostgreSQL database of its own, or `None` without `TEST_DATABASE_URL`.
     pub async fn postgres_unmigrated_from_env() -> Option<TestDb> {
-        let admin_url = std::env::var(TEST_DATABASE_URL).ok().filter(|u| !u.is_empty())?;
+        let admin_url = std::env::var(TEST_DATABASE_URL)
+            .ok()
+            .filter(|u| !u.is_empty())?;
         sqlx::any::install_default_drivers();
         let database = format!("fanguai_test_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = AnyConnection::connect(&admin_url).await.unwrap_or_else(|e| {
-            panic!("{TEST_DATABASE_URL}={} cannot be reached: {e}", url::redact(&admin_url))
-        });
+        let mut admin = AnyConnection::connect(&admin_url)
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{TEST_DATABASE_URL}={} cannot be reached: {e}",
+                    url::redact(&admin_url)
+                )
+            });
         dialect::create_pg_database(&mut admin, &database)
             .await
             .unwrap_or_else(|e| panic!("creating test database {database}: {e}"));
         let _ = admin.close().await;
         // From here on the guard owns the database, so a failure below still drops it.
-        let cleanup = Cleanup::Postgres { admin_url: admin_url.clone(), database: database.clone() };
+        let cleanup = Cleanup::Postgres {
+            admin_url: admin_url.clone(),
+            database: database.clone(),
+        };
         let url = url::with_database(&admin_url, &database)
             .unwrap_or_else(|| panic!("{TEST_DATABASE_URL} is not a postgres:// URL"));
         let store = match Store::connect(&url).await {
@@ -80,7 +105,11 @@ impl TestDb {
                 panic!("connecting to the test database: {e}");
             }
         };
-        Some(TestDb { store, url, cleanup })
+        Some(TestDb {
+            store,
+            url,
+            cleanup,
+        })
     }
 
     /// The store on this database (a clone shares the pool).
@@ -106,7 +135,9 @@ impl TestDb {
     pub fn scratch_path(&self, name: &str) -> PathBuf {
         match &self.cleanup {
             Cleanup::Sqlite { dir } => dir.path().join(name),
-            Cleanup::Postgres { database, .. } => std::env::temp_dir().join(format!("{database}-{name}")),
+            Cleanup::Postgres { database, .. } => {
+                std::env::temp_dir().join(format!("{database}-{name}"))
+            }
         }
     }
 }
@@ -134,7 +165,11 @@ fn drop_postgres(admin_url: String, database: String) {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        if let Cleanup::Postgres { admin_url, database } = &self.cleanup {
+        if let Cleanup::Postgres {
+            admin_url,
+            database,
+        } = &self.cleanup
+        {
             drop_postgres(admin_url.clone(), database.clone());
         }
         // A SQLite TempDir removes itself when the fields drop, after this.

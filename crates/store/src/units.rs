@@ -52,15 +52,21 @@ pub async fn get(c: &mut Conn, id: &str) -> Result<Option<UnitRow>, StoreError> 
 
 /// All units in their display order (`sort_order`, then id for equal orders).
 pub async fn list(c: &mut Conn) -> Result<Vec<UnitRow>, StoreError> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM units ORDER BY sort_order, id"))
-        .fetch_all(&mut *c)
-        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM units ORDER BY sort_order, id"
+    ))
+    .fetch_all(&mut *c)
+    .await?;
     Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
 }
 
 /// Sets or clears the unit's liaison. `NotFound` when the unit, or the given user, does
 /// not exist.
-pub async fn set_liaison(c: &mut Conn, unit_id: &str, user_id: Option<&str>) -> Result<(), StoreError> {
+pub async fn set_liaison(
+    c: &mut Conn,
+    unit_id: &str,
+    user_id: Option<&str>,
+) -> Result<(), StoreError> {
     let result = match user_id {
         Some(user_id) => {
             sqlx::query(

@@ -68,8 +68,14 @@ mod tests {
 
     #[test]
     fn leaves_urls_without_password() {
-        assert_eq!(redact("postgres://postgres@127.0.0.1/x"), "postgres://postgres@127.0.0.1/x");
-        assert_eq!(redact("sqlite:///var/lib/fanguai/fanguai.db?mode=rwc"), "sqlite:///var/lib/fanguai/fanguai.db?mode=rwc");
+        assert_eq!(
+            redact("postgres://postgres@127.0.0.1/x"),
+            "postgres://postgres@127.0.0.1/x"
+        );
+        assert_eq!(
+            redact("sqlite:///var/lib/fanguai/fanguai.db?mode=rwc"),
+            "sqlite:///var/lib/fanguai/fanguai.db?mode=rwc"
+        );
         assert_eq!(redact("sqlite::memory:"), "sqlite::memory:");
     }
 
@@ -81,7 +87,11 @@ mod tests {
     #[test]
     fn swaps_database_name() {
         assert_eq!(
-            with_database("postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "t1").as_deref(),
+            with_database(
+                "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable",
+                "t1"
+            )
+            .as_deref(),
             Some("postgres://postgres@127.0.0.1:5432/t1?sslmode=disable")
         );
         assert_eq!(

@@ -15,7 +15,9 @@ fn encode_roles(roles: &[String]) -> Result<String, StoreError> {
         if role.is_empty() || role.contains(',') || role.trim() != role {
             return Err(StoreError::Invalid {
                 field: "users.roles",
-                reason: format!("role {role:?} must be non-empty, without commas or surrounding spaces"),
+                reason: format!(
+                    "role {role:?} must be non-empty, without commas or surrounding spaces"
+                ),
             });
         }
     }
@@ -23,7 +25,11 @@ fn encode_roles(roles: &[String]) -> Result<String, StoreError> {
 }
 
 fn decode_roles(stored: &str) -> Vec<String> {
-    stored.split(',').filter(|r| !r.is_empty()).map(str::to_owned).collect()
+    stored
+        .split(',')
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 fn from_row(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
@@ -108,10 +114,12 @@ pub async fn list(c: &mut Conn) -> Result<Vec<UserRow>, StoreError> {
 
 /// The users of one unit, by username.
 pub async fn list_by_unit(c: &mut Conn, unit_id: &str) -> Result<Vec<UserRow>, StoreError> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE unit_id = $1 ORDER BY username"))
-        .bind(unit_id)
-        .fetch_all(&mut *c)
-        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM users WHERE unit_id = $1 ORDER BY username"
+    ))
+    .bind(unit_id)
+    .fetch_all(&mut *c)
+    .await?;
     Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
 }
 
@@ -153,7 +161,9 @@ pub async fn update(c: &mut Conn, user: &UserRow) -> Result<(), StoreError> {
 }
 
 pub async fn count(c: &mut Conn) -> Result<i64, StoreError> {
-    let row = sqlx::query("SELECT count(*) AS n FROM users").fetch_one(&mut *c).await?;
+    let row = sqlx::query("SELECT count(*) AS n FROM users")
+        .fetch_one(&mut *c)
+        .await?;
     Ok(row.try_get("n")?)
 }
 
@@ -165,12 +175,13 @@ pub async fn record_failed_login(
     failed: i64,
     locked_until: Option<i64>,
 ) -> Result<(), StoreError> {
-    let result = sqlx::query("UPDATE users SET failed_logins = $2, locked_until = $3 WHERE id = $1")
-        .bind(id)
-        .bind(failed)
-        .bind(locked_until)
-        .execute(&mut *c)
-        .await?;
+    let result =
+        sqlx::query("UPDATE users SET failed_logins = $2, locked_until = $3 WHERE id = $1")
+            .bind(id)
+            .bind(failed)
+            .bind(locked_until)
+            .execute(&mut *c)
+            .await?;
     if result.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
@@ -185,7 +196,10 @@ mod tests {
     fn roles_round_trip_through_the_comma_list() {
         let roles = vec!["investigator".to_owned(), "liaison".to_owned()];
         assert_eq!(decode_roles(&encode_roles(&roles).unwrap()), roles);
-        assert_eq!(decode_roles(&encode_roles(&[]).unwrap()), Vec::<String>::new());
+        assert_eq!(
+            decode_roles(&encode_roles(&[]).unwrap()),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
