@@ -262,3 +262,421 @@ pub struct KinshipResult {
     pub min_freq: f64,
     pub params: LrParams,
 }
+
+pub(crate) mod couple;
+pub(crate) mod duo;
+pub mod mutation;
+pub(crate) mod siblings;
+pub mod theta;
+pub(crate) mod trio;
+
+use std::collections::BTreeSet;
+
+use crate::conclusion::conclude;
+use crate::freq::{FreqSource, FreqTable};
+use crate::locus::is_sex_marker;
+use crate::profile::Profile;
+use mutation::{Acc, Meiosis, Term};
+use theta::{Frame, MAX_SYMBOLS, Urn};
+
+/// The ordered ways a child genotype splits into (allele from the first parent, allele
+/// from the second).
+pub(crate) fn splits(child: (usize, usize)) -> impl Iterator<Item = (usize, usize)> {
+    let (a, b) = child;
+    let second = if a == b { None } else { Some((b, a)) };
+    std::iter::once((a, b)).chain(second)
+}
+
+/// A person's genotype at a locus in frame symbols: known, or one shown allele plus any
+/// allele (the drop-out model of a single peak).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Candidates {
+    Fixed(usize, usize),
+    ShownPlusAny(usize),
+}
+
+impl Candidates {
+    fn len(self, frame: &Frame) -> usize {
+        match self {
+            Candidates::Fixed(..) => 1,
+            Candidates::ShownPlusAny(_) => frame.n,
+        }
+    }
+
+    fn get(self, i: usize) -> (usize, usize) {
+        match self {
+            Candidates::Fixed(a, b) => (a, b),
+            Candidates::ShownPlusAny(a) => (a, i),
+        }
+    }
+}
+
+/// The structure of a comparison: who are the typed founders, and how the dependent
+/// person (child, second sibling) relates to them under H1.
+#[derive(Debug, Clone, Copy)]
+enum Model {
+    Duo { alleged: Meiosis },
+    Trio { alleged: Meiosis, known: Meiosis },
+    Couple { father: Meiosis, mother: Meiosis },
+    Siblings(siblings::Ibd),
+}
+
+/// P(data | H1) and P(data | H2) at one locus. `founders` are the typed persons drawn
+/// first (alleged parent(s), known parent, first sibling), `dependent` the child or
+/// second sibling. Founder genotype probabilities are included, so that drop-out
+/// candidates are weighed correctly; they cancel otherwise.
+fn likelihoods(model: Model, frame: &Frame, founders: &[Candidates], dependent: Candidates, theta: f64) -> (Acc, Acc) {
+    let mut h1 = Acc::default();
+    let mut h2 = Acc::default();
+    let mut chosen = [(0usize, 0usize); 2];
+    walk_founders(frame, founders, 0, Urn::new(theta), 1.0, &mut chosen, &mut |chosen, urn, weight| {
+        for i in 0..dependent.len(frame) {
+            let child = dependent.get(i);
+            let (r, u) = match model {
+                Model::Duo { alleged } => {
+                    (duo::related(frame, urn, chosen[0], child, alleged), duo::unrelated(frame, urn, child))
+                }
+                Model::Trio { alleged, known } => (
+                    trio::related(frame, chosen[0], chosen[1], child, alleged, known),
+                    trio::unrelated(frame, urn, chosen[1], child, known),
+                ),
+                Model::Couple { father, mother } => {
+                    (couple::related(frame, chosen[0], chosen[1], child, father, mother), duo::unrelated(frame, urn, child))
+                }
+                Model::Siblings(ibd) => {
+                    let mut r = Acc::default();
+                    r.add(Term::mendelian(siblings::related(frame, urn, chosen[0], child, ibd)));
+                    (r, duo::unrelated(frame, urn, child))
+                }
+            };
+            h1.merge(r.scaled(weight));
+            h2.merge(u.scaled(weight));
+        }
+    });
+    (h1, h2)
+}
+
+fn walk_founders(
+    frame: &Frame,
+    founders: &[Candidates],
+    index: usize,
+    urn: Urn,
+    weight: f64,
+    chosen: &mut [(usize, usize); 2],
+    visit: &mut impl FnMut(&[(usize, usize); 2], &Urn, f64),
+) {
+    let Some(&candidates) = founders.get(index) else {
+        visit(chosen, &urn, weight);
+        return;
+    };
+    for i in 0..candidates.len(frame) {
+        let g = candidates.get(i);
+        let mut next = urn;
+        let p = next.draw_genotype(frame, g.0, g.1);
+        chosen[index] = g;
+        walk_founders(frame, founders, index + 1, next, weight * p, chosen, visit);
+    }
+}
+
+/// Picks the alleged parent's sex for the mutation rate: parameter, then Amelogenin,
+/// then paternal (said so in the notes).
+fn alleged_sex(params: &LrParams, alleged: &Profile) -> (Sex, Option<&'static str>) {
+    match (params.alleged_sex, alleged.sex()) {
+        (Some(sex), _) | (None, Some(sex)) => (sex, None),
+        (None, None) => (Sex::Male, Some("alleged parent's sex unknown: paternal rate used")),
+    }
+}
+
+const fn other_sex(sex: Sex) -> Sex {
+    match sex {
+        Sex::Male => Sex::Female,
+        Sex::Female => Sex::Male,
+    }
+}
+
+const fn rate_name(sex: Sex) -> &'static str {
+    match sex {
+        Sex::Male => "paternal",
+        Sex::Female => "maternal",
+    }
+}
+
+/// The persons of a comparison, founders first, the dependent person last; the sex of
+/// each parent position (for mutation rates).
+struct Setup<'a> {
+    relation: Relation,
+    persons: Vec<(Role, &'a Profile)>,
+    parent_sexes: [Option<Sex>; 2],
+    sex_note: Option<&'static str>,
+}
+
+fn compute(setup: Setup<'_>, table: &FreqTable, params: &LrParams) -> KinshipResult {
+    let Setup { relation, persons, parent_sexes, sex_note } = setup;
+    let mut all_loci: BTreeSet<&str> = BTreeSet::new();
+    for (_, p) in &persons {
+        all_loci.extend(p.loci.keys().map(String::as_str));
+    }
+    let mut loci = Vec::new();
+    let mut skipped = Vec::new();
+    let mut cpi = 1.0;
+    let mut inconsistent = 0u32;
+    for locus in all_loci {
+        let skip = |reason| SkippedLocus { locus: locus.to_owned(), reason };
+        let mut genotypes = [Genotype::Single(crate::Allele::OFF_LADDER); 3];
+        let mut typed = 0;
+        for (i, (_, p)) in persons.iter().enumerate() {
+            if let Some(g) = p.loci.get(locus) {
+                genotypes[i] = *g;
+                typed += 1;
+            }
+        }
+        let genotypes = &genotypes[..persons.len()];
+        if is_sex_marker(locus) {
+            skipped.push(skip(SkipReason::SexMarker));
+            continue;
+        }
+        if typed < persons.len() {
+            skipped.push(skip(SkipReason::NotTypedInAll));
+            continue;
+        }
+        if genotypes.iter().any(|g| {
+            let (a, b) = g.alleles();
+            !a.is_repeat() || b.is_some_and(|b| !b.is_repeat())
+        }) {
+            skipped.push(skip(SkipReason::OffLadder));
+            continue;
+        }
+        if !table.has_locus(locus) {
+            skipped.push(skip(SkipReason::NotInTable));
+            continue;
+        }
+        let result = locus_result(relation, locus, &persons, genotypes, parent_sexes, sex_note, table, params);
+        cpi *= result.index;
+        if !result.consistent {
+            inconsistent += 1;
+        }
+        loci.push(result);
+    }
+    let conclusion = conclude(relation, cpi, inconsistent);
+    KinshipResult {
+        relation,
+        persons: persons.iter().map(|(role, p)| Person { role: *role, code: p.code.clone() }).collect(),
+        cpi,
+        probability: cpi / (cpi + 1.0),
+        inconsistent_loci: inconsistent,
+        shared_loci: loci.len() as u32,
+        conclusion,
+        advice: conclusion.advice(relation).map(str::to_owned),
+        loci,
+        skipped,
+        table: table.name.clone(),
+        min_freq: table.min_freq,
+        params: params.clone(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn locus_result(
+    relation: Relation,
+    locus: &str,
+    persons: &[(Role, &Profile)],
+    genotypes: &[Genotype],
+    parent_sexes: [Option<Sex>; 2],
+    sex_note: Option<&'static str>,
+    table: &FreqTable,
+    params: &LrParams,
+) -> LocusResult {
+    let mut notes: Vec<String> = Vec::new();
+    let mut frame = Frame::new();
+    let mut sources = [FreqSource::Table; MAX_SYMBOLS];
+    let mut symbol = |frame: &mut Frame, allele: crate::Allele| {
+        let before = frame.n;
+        let mut source = FreqSource::Table;
+        let s = frame.symbol(allele, || {
+            let l = table.lookup(locus, allele);
+            source = l.source;
+            l.value
+        });
+        if frame.n > before {
+            sources[s] = source;
+        }
+        s
+    };
+    let dropout = params.single_as_dropout && genotypes.iter().any(|g| matches!(g, Genotype::Single(_)));
+    let mut shown = [(0usize, None::<usize>); 3];
+    for (i, g) in genotypes.iter().enumerate() {
+        let (a, b) = g.alleles();
+        shown[i] = (symbol(&mut frame, a), b.map(|b| symbol(&mut frame, b)));
+    }
+    for s in 0..frame.n {
+        let allele = frame.alleles[s].expect("shown alleles are named");
+        match sources[s] {
+            FreqSource::Table => {}
+            FreqSource::Absent => notes.push(format!(
+                "allele {allele} not in table {}: minimum frequency {} used",
+                table.name, table.min_freq
+            )),
+            FreqSource::RaisedToMinimum { table_value } => notes.push(format!(
+                "allele {allele} frequency {table_value} below the minimum: {} used",
+                table.min_freq
+            )),
+        }
+    }
+    if dropout {
+        frame.add_other();
+    }
+    let mut candidates = [Candidates::Fixed(0, 0); 3];
+    for (i, (a, b)) in shown.iter().take(genotypes.len()).enumerate() {
+        candidates[i] = match (b, dropout) {
+            (Some(b), _) => Candidates::Fixed(*a, *b),
+            (None, false) => Candidates::Fixed(*a, *a),
+            (None, true) => Candidates::ShownPlusAny(*a),
+        };
+    }
+    if genotypes.iter().any(|g| matches!(g, Genotype::Single(_))) {
+        notes.push(if dropout {
+            "single allele read as that allele plus any allele (drop-out)".to_owned()
+        } else {
+            "single allele read as homozygous".to_owned()
+        });
+    }
+    let meiosis = |position: usize| {
+        let sex = parent_sexes[position].unwrap_or(Sex::Male);
+        Meiosis {
+            mu: params.mutation_rate(locus, sex),
+            non_integer_factor: params.non_integer_factor,
+            parent_bit: 1 << position,
+        }
+    };
+    let n = genotypes.len();
+    let (model, founders) = match relation {
+        Relation::Duo => (Model::Duo { alleged: meiosis(0) }, &candidates[..1]),
+        Relation::Trio => (Model::Trio { alleged: meiosis(0), known: meiosis(1) }, &candidates[..2]),
+        Relation::Couple => (Model::Couple { father: meiosis(0), mother: meiosis(1) }, &candidates[..2]),
+        Relation::FullSib => (Model::Siblings(siblings::FULL), &candidates[..1]),
+        Relation::HalfSib => (Model::Siblings(siblings::HALF), &candidates[..1]),
+    };
+    let (h1, h2) = likelihoods(model, &frame, founders, candidates[n - 1], params.theta);
+    let (index, consistent) = match (h1.best, h2.best) {
+        (Some(a), Some(b)) => (a.value / b.value, a.mutations <= b.mutations),
+        (None, Some(_)) => {
+            notes.push("no explanation under the stated relationship, even with mutation".to_owned());
+            (0.0, false)
+        }
+        (_, None) => {
+            notes.push("no explanation under either hypothesis: locus carries no evidence".to_owned());
+            (1.0, true)
+        }
+    };
+    let mutation = h1.best.filter(|t| t.mutations > 0).map(|t| MutationUse {
+        mutations: t.mutations,
+        steps: t.steps,
+        non_integer: t.non_integer,
+    });
+    if let Some(t) = h1.best.filter(|t| t.mutations > 0) {
+        let mut who = Vec::new();
+        for position in 0..2 {
+            if t.parents & (1 << position) != 0 {
+                let role = persons[position].0;
+                let sex = parent_sexes[position].unwrap_or(Sex::Male);
+                let rate = params.mutation_rate(locus, sex);
+                who.push(format!("{} ({} rate {rate})", role_name(role), rate_name(sex)));
+            }
+        }
+        let kind = if t.non_integer {
+            format!("{} repeat step(s), not a whole number of repeats: rate × {}", t.steps, params.non_integer_factor)
+        } else {
+            format!("{} repeat step(s)", t.steps)
+        };
+        notes.push(format!("mutation assumed in {}: {kind}", who.join(" and ")));
+        if position_is_alleged(relation, t.parents) {
+            if let Some(s) = sex_note {
+                notes.push(s.to_owned());
+            }
+        }
+    }
+    if matches!(relation, Relation::Trio) && h2.best.is_some_and(|t| t.mutations > 0) {
+        notes.push("known parent and child share no allele: known parent mutation assumed in both hypotheses".to_owned());
+    }
+    LocusResult {
+        locus: locus.to_owned(),
+        genotypes: persons.iter().zip(genotypes).map(|((role, _), g)| TypedGenotype { role: *role, genotype: *g }).collect(),
+        index,
+        consistent,
+        mutation,
+        note: if notes.is_empty() { None } else { Some(notes.join("; ")) },
+    }
+}
+
+fn position_is_alleged(relation: Relation, parents: u8) -> bool {
+    matches!(relation, Relation::Duo | Relation::Trio) && parents & 1 != 0
+}
+
+const fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Child => "child",
+        Role::AllegedParent => "alleged parent",
+        Role::KnownParent => "known parent",
+        Role::Mother => "mother",
+        Role::Father => "father",
+        Role::First => "first person",
+        Role::Second => "second person",
+    }
+}
+
+/// Duo: one alleged parent and the child.
+pub fn duo(child: &Profile, parent: &Profile, table: &FreqTable, params: &LrParams) -> KinshipResult {
+    let (sex, sex_note) = alleged_sex(params, parent);
+    let setup = Setup {
+        relation: Relation::Duo,
+        persons: vec![(Role::AllegedParent, parent), (Role::Child, child)],
+        parent_sexes: [Some(sex), None],
+        sex_note,
+    };
+    compute(setup, table, params)
+}
+
+/// Trio: the alleged parent, and the child's known other parent (mother or father; the
+/// known parent is taken to be of the other sex than the alleged one).
+pub fn trio(child: &Profile, alleged: &Profile, known: &Profile, table: &FreqTable, params: &LrParams) -> KinshipResult {
+    let (sex, sex_note) = alleged_sex(params, alleged);
+    let setup = Setup {
+        relation: Relation::Trio,
+        persons: vec![(Role::AllegedParent, alleged), (Role::KnownParent, known), (Role::Child, child)],
+        parent_sexes: [Some(sex), Some(other_sex(sex))],
+        sex_note,
+    };
+    compute(setup, table, params)
+}
+
+/// Couple: a mother and a father alleged together, against an unrelated child.
+pub fn couple(child: &Profile, mother: &Profile, father: &Profile, table: &FreqTable, params: &LrParams) -> KinshipResult {
+    let setup = Setup {
+        relation: Relation::Couple,
+        persons: vec![(Role::Father, father), (Role::Mother, mother), (Role::Child, child)],
+        parent_sexes: [Some(Sex::Male), Some(Sex::Female)],
+        sex_note: None,
+    };
+    compute(setup, table, params)
+}
+
+/// Full siblings (k = ¼, ½, ¼).
+pub fn full_sib(a: &Profile, b: &Profile, table: &FreqTable, params: &LrParams) -> KinshipResult {
+    siblings_result(Relation::FullSib, a, b, table, params)
+}
+
+/// Half siblings; the same index serves grandparent–grandchild and uncle/aunt–nephew/niece
+/// (k = ½, ½, 0).
+pub fn half_sib(a: &Profile, b: &Profile, table: &FreqTable, params: &LrParams) -> KinshipResult {
+    siblings_result(Relation::HalfSib, a, b, table, params)
+}
+
+fn siblings_result(relation: Relation, a: &Profile, b: &Profile, table: &FreqTable, params: &LrParams) -> KinshipResult {
+    let setup = Setup {
+        relation,
+        persons: vec![(Role::First, a), (Role::Second, b)],
+        parent_sexes: [None, None],
+        sex_note: None,
+    };
+    compute(setup, table, params)
+}
