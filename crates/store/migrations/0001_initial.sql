@@ -92,6 +92,7 @@ CREATE TABLE audit_events (
 
 CREATE INDEX audit_events_at_idx ON audit_events (at);
 CREATE INDEX audit_events_actor_user_idx ON audit_events (actor_user_id, seq);
+CREATE INDEX audit_events_actor_username_idx ON audit_events (actor_username, seq);
 CREATE INDEX audit_events_actor_unit_idx ON audit_events (actor_unit, seq);
 CREATE INDEX audit_events_record_idx ON audit_events (record_type, record_id, seq);
 CREATE INDEX audit_events_action_idx ON audit_events (action, seq);

@@ -32,7 +32,8 @@ pub struct NewAuditEvent {
 /// Which events to list or count. Every `Some` narrows the result; `None` matches all.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AuditFilter {
-    /// The acting user's id (`actor_user_id`).
+    /// The acting user, by id or by username: an auditor may know either, and the
+    /// username recorded at the time still finds events of an account renamed since.
     pub user: Option<String>,
     /// The acting user's unit (`actor_unit`).
     pub unit: Option<String>,
@@ -43,8 +44,8 @@ pub struct AuditFilter {
     pub from: Option<i64>,
     /// Events strictly before this time (unix ms).
     pub to: Option<i64>,
-    /// At most this many events (`list` only); `None` lists all.
-    pub limit: Option<i64>,
+    /// At most this many events (`list` only); 0 or less lists all.
+    pub limit: i64,
     /// Skips this many of the newest events (`list` only).
     pub offset: i64,
 }
@@ -163,26 +164,34 @@ enum Param {
 
 /// Builds the WHERE clause for a filter, numbering placeholders from `$1`.
 fn where_clause(f: &AuditFilter) -> (String, Vec<Param>) {
-    let mut conditions = Vec::new();
+    let mut conditions: Vec<String> = Vec::new();
     let mut params = Vec::new();
-    let mut text = |column: &str, value: &Option<String>, conditions: &mut Vec<String>| {
-        if let Some(v) = value {
-            params.push(Param::Text(v.clone()));
-            conditions.push(format!("{column} = ${}", params.len()));
-        }
+    let mut add = |template: &str, value: Param| {
+        params.push(value);
+        conditions.push(template.replace("$n", &format!("${}", params.len())));
     };
-    text("actor_user_id", &f.user, &mut conditions);
-    text("actor_unit", &f.unit, &mut conditions);
-    text("record_type", &f.record_type, &mut conditions);
-    text("record_id", &f.record_id, &mut conditions);
-    text("action", &f.action, &mut conditions);
+    if let Some(user) = &f.user {
+        add(
+            "(actor_user_id = $n OR actor_username = $n)",
+            Param::Text(user.clone()),
+        );
+    }
+    let exact = [
+        ("actor_unit = $n", &f.unit),
+        ("record_type = $n", &f.record_type),
+        ("record_id = $n", &f.record_id),
+        ("action = $n", &f.action),
+    ];
+    for (template, value) in exact {
+        if let Some(v) = value {
+            add(template, Param::Text(v.clone()));
+        }
+    }
     if let Some(from) = f.from {
-        params.push(Param::Int(from));
-        conditions.push(format!("at >= ${}", params.len()));
+        add("at >= $n", Param::Int(from));
     }
     if let Some(to) = f.to {
-        params.push(Param::Int(to));
-        conditions.push(format!("at < ${}", params.len()));
+        add("at < $n", Param::Int(to));
     }
     if conditions.is_empty() {
         (String::new(), params)
@@ -210,7 +219,11 @@ pub async fn list(c: &mut Conn, filter: &AuditFilter) -> Result<Vec<AuditEventRo
     let mut sql = format!("SELECT {COLUMNS} FROM audit_events{clause} ORDER BY seq DESC");
     // Both backends accept LIMIT/OFFSET; a missing limit is written as "all rows" with
     // the largest BIGINT, which neither backend treats specially.
-    params.push(Param::Int(filter.limit.unwrap_or(i64::MAX).max(0)));
+    params.push(Param::Int(if filter.limit > 0 {
+        filter.limit
+    } else {
+        i64::MAX
+    }));
     sql.push_str(&format!(" LIMIT ${}", params.len()));
     params.push(Param::Int(filter.offset.max(0)));
     sql.push_str(&format!(" OFFSET ${}", params.len()));

@@ -156,7 +156,7 @@ fn event(
         at,
         request_id: format!("req-{at}"),
         actor_user_id: actor.map(str::to_owned),
-        actor_username: actor.unwrap_or("").to_owned(),
+        actor_username: actor.map(|a| format!("name-of-{a}")).unwrap_or_default(),
         actor_unit: unit.to_owned(),
         actor_role: "investigator".to_owned(),
         action: action.to_owned(),
@@ -1011,6 +1011,13 @@ async fn audit_filters(db: &TestDb) {
         ),
         (
             AuditFilter {
+                user: Some("name-of-u2".into()),
+                ..all.clone()
+            },
+            vec![4, 3],
+        ),
+        (
+            AuditFilter {
                 unit: Some("civil".into()),
                 ..all.clone()
             },
@@ -1083,7 +1090,7 @@ async fn audit_filters(db: &TestDb) {
     }
 
     let page = AuditFilter {
-        limit: Some(2),
+        limit: 2,
         offset: 1,
         ..all.clone()
     };
@@ -1094,7 +1101,7 @@ async fn audit_filters(db: &TestDb) {
         "count ignores paging"
     );
     let past_end = AuditFilter {
-        limit: Some(2),
+        limit: 2,
         offset: 10,
         ..all.clone()
     };
