@@ -44,7 +44,9 @@
 pub mod allele;
 pub mod bench;
 pub mod conclusion;
+pub mod db;
 pub mod freq;
+pub mod import;
 pub mod index;
 pub mod locus;
 pub mod lr;
