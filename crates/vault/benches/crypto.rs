@@ -11,7 +11,11 @@ fn main() {
     divan::main();
 }
 
-const AAD: FieldAad<'static> = FieldAad { table: "victims", column: "name", row_id: "01936f4e-8a5b-7c3d-9e2f-1a2b3c4d5e6f" };
+const AAD: FieldAad<'static> = FieldAad {
+    table: "victims",
+    column: "name",
+    row_id: "01936f4e-8a5b-7c3d-9e2f-1a2b3c4d5e6f",
+};
 
 /// A name-sized field and a long free-text note.
 #[divan::bench(args = [16, 4096])]
@@ -58,12 +62,18 @@ fn blind_index(bencher: Bencher) {
 
 #[divan::bench(sample_count = 10, sample_size = 1)]
 fn password_hash_owasp(bencher: Bencher) {
-    bencher.bench_local(|| PasswordPolicy::OWASP.hash(black_box("correct horse battery staple")).unwrap());
+    bencher.bench_local(|| {
+        PasswordPolicy::OWASP
+            .hash(black_box("correct horse battery staple"))
+            .unwrap()
+    });
 }
 
 #[divan::bench(sample_count = 10, sample_size = 1)]
 fn password_verify_owasp(bencher: Bencher) {
-    let hashed = PasswordPolicy::OWASP.hash("correct horse battery staple").unwrap();
+    let hashed = PasswordPolicy::OWASP
+        .hash("correct horse battery staple")
+        .unwrap();
     bencher.bench_local(|| hashed.verify(black_box("correct horse battery staple")));
 }
 

@@ -20,7 +20,10 @@ impl KeyRing {
     /// # Panics
     /// If `kind` contains a NUL byte.
     pub fn blind_index(&self, kind: &str, normalized: &str) -> String {
-        assert!(!kind.contains('\0'), "blind index kind {kind:?} contains a NUL byte");
+        assert!(
+            !kind.contains('\0'),
+            "blind index kind {kind:?} contains a NUL byte"
+        );
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.index_key())
             .expect("HMAC accepts keys of any length");
         mac.update(kind.as_bytes());
@@ -59,7 +62,10 @@ mod tests {
         assert_eq!(a, ring.blind_index("resident_id", "110101199003071234"));
         assert_ne!(a, ring.blind_index("phone", "110101199003071234"));
         assert_ne!(a, ring.blind_index("resident_id", "110101199003071235"));
-        assert_ne!(a, ring_with_index_key([2; KEY_LEN]).blind_index("resident_id", "110101199003071234"));
+        assert_ne!(
+            a,
+            ring_with_index_key([2; KEY_LEN]).blind_index("resident_id", "110101199003071234")
+        );
         // The separator keeps ("ab", "c") and ("a", "bc") apart.
         assert_ne!(ring.blind_index("ab", "c"), ring.blind_index("a", "bc"));
     }

@@ -21,7 +21,8 @@ impl Canonical {
     }
 
     pub fn bytes(&mut self, value: &[u8]) -> &mut Self {
-        self.buf.extend_from_slice(&(value.len() as u64).to_be_bytes());
+        self.buf
+            .extend_from_slice(&(value.len() as u64).to_be_bytes());
         self.buf.extend_from_slice(value);
         self
     }

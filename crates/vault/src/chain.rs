@@ -94,7 +94,10 @@ impl fmt::Display for ChainBreak {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let seq = self.seq;
         match self.kind {
-            BreakKind::Edited => write!(f, "audit event {seq} was altered: its hash does not match its contents"),
+            BreakKind::Edited => write!(
+                f,
+                "audit event {seq} was altered: its hash does not match its contents"
+            ),
             BreakKind::Gap => write!(
                 f,
                 "audit events {}..{} are missing: event {seq} follows event {}",
@@ -164,7 +167,13 @@ impl ChainVerifier {
         }
     }
 
-    pub fn push(&mut self, seq: u64, prev_hash: &str, hash: &str, canonical: &[u8]) -> Result<(), ChainBreak> {
+    pub fn push(
+        &mut self,
+        seq: u64,
+        prev_hash: &str,
+        hash: &str,
+        canonical: &[u8],
+    ) -> Result<(), ChainBreak> {
         if let Some(b) = self.broken {
             return Err(b);
         }
@@ -180,7 +189,11 @@ impl ChainVerifier {
             None
         };
         if let Some(kind) = kind {
-            let b = ChainBreak { seq, expected_seq: self.expected_seq, kind };
+            let b = ChainBreak {
+                seq,
+                expected_seq: self.expected_seq,
+                kind,
+            };
             self.broken = Some(b);
             return Err(b);
         }
@@ -211,7 +224,11 @@ impl ChainVerifier {
     }
 
     pub fn head(&self) -> ChainHead {
-        ChainHead { events: self.events, last_seq: self.last_seq, last_hash: self.expected_prev.clone() }
+        ChainHead {
+            events: self.events,
+            last_seq: self.last_seq,
+            last_hash: self.expected_prev.clone(),
+        }
     }
 }
 
@@ -229,7 +246,11 @@ where
 
 /// Verifies a segment that starts at `first_seq`, whose first event must link
 /// to `prev_hash` (the `last_hash` of an earlier verification).
-pub fn verify_chain_from<I, P, H, C>(first_seq: u64, prev_hash: &str, events: I) -> Result<ChainHead, ChainBreak>
+pub fn verify_chain_from<I, P, H, C>(
+    first_seq: u64,
+    prev_hash: &str,
+    events: I,
+) -> Result<ChainHead, ChainBreak>
 where
     I: IntoIterator<Item = (u64, P, H, C)>,
     P: AsRef<str>,
@@ -263,7 +284,11 @@ mod tests {
             record_id: Some("42"),
             purpose: Some("case 2025-17"),
             outcome: "ok",
-            detail: if detail.is_empty() { None } else { Some(detail) },
+            detail: if detail.is_empty() {
+                None
+            } else {
+                Some(detail)
+            },
         }
         .canonical()
     }
@@ -284,7 +309,11 @@ mod tests {
     /// Recomputes hashes from `from` onward, as a forger who edits the table would.
     fn rehash_from(rows: &mut [Row], from: usize) {
         for i in from..rows.len() {
-            let prev = if i == 0 { GENESIS.to_owned() } else { rows[i - 1].2.clone() };
+            let prev = if i == 0 {
+                GENESIS.to_owned()
+            } else {
+                rows[i - 1].2.clone()
+            };
             rows[i].1 = prev.clone();
             rows[i].2 = event_hash(&prev, &rows[i].3);
         }
@@ -303,8 +332,14 @@ mod tests {
     #[test]
     fn event_hash_is_sha256_of_prev_text_then_canonical() {
         // sha256("") and sha256("abc") from FIPS 180-2.
-        assert_eq!(event_hash("", b""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-        assert_eq!(event_hash("a", b"bc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            event_hash("", b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            event_hash("a", b"bc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     #[test]
@@ -312,7 +347,14 @@ mod tests {
         let rows = chain(5);
         let last = rows[4].2.clone();
         let head = verify_chain(rows).unwrap();
-        assert_eq!(head, ChainHead { events: 5, last_seq: Some(5), last_hash: last });
+        assert_eq!(
+            head,
+            ChainHead {
+                events: 5,
+                last_seq: Some(5),
+                last_hash: last
+            }
+        );
         let empty: Vec<Row> = Vec::new();
         assert_eq!(verify_chain(empty).unwrap().last_hash, GENESIS);
     }
@@ -323,7 +365,9 @@ mod tests {
         let head = verify_chain(rows[..3].to_vec()).unwrap();
         assert!(verify_chain_from(4, &head.last_hash, rows[3..].to_vec()).is_ok());
         assert_eq!(
-            verify_chain_from(4, GENESIS, rows[3..].to_vec()).unwrap_err().kind,
+            verify_chain_from(4, GENESIS, rows[3..].to_vec())
+                .unwrap_err()
+                .kind,
             BreakKind::WrongPrev
         );
     }
@@ -348,8 +392,14 @@ mod tests {
         let mut rows = chain(5);
         rows.remove(2);
         let err = verify_chain(rows).unwrap_err();
-        assert_eq!((err.seq, err.expected_seq, err.kind), (4, 3, BreakKind::Gap));
-        assert_eq!(err.to_string(), "audit events 3..3 are missing: event 4 follows event 2");
+        assert_eq!(
+            (err.seq, err.expected_seq, err.kind),
+            (4, 3, BreakKind::Gap)
+        );
+        assert_eq!(
+            err.to_string(),
+            "audit events 3..3 are missing: event 4 follows event 2"
+        );
     }
 
     #[test]
@@ -414,10 +464,27 @@ mod tests {
             outcome: "ok",
             detail: None,
         };
-        assert_ne!(base.canonical(), AuditFields { detail: Some(""), ..base }.canonical());
         assert_ne!(
-            AuditFields { actor: Some("ab"), unit: Some("c"), ..base }.canonical(),
-            AuditFields { actor: Some("a"), unit: Some("bc"), ..base }.canonical()
+            base.canonical(),
+            AuditFields {
+                detail: Some(""),
+                ..base
+            }
+            .canonical()
+        );
+        assert_ne!(
+            AuditFields {
+                actor: Some("ab"),
+                unit: Some("c"),
+                ..base
+            }
+            .canonical(),
+            AuditFields {
+                actor: Some("a"),
+                unit: Some("bc"),
+                ..base
+            }
+            .canonical()
         );
     }
 

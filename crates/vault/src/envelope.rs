@@ -45,7 +45,11 @@ pub struct FieldAad<'a> {
 
 impl<'a> FieldAad<'a> {
     pub fn new(table: &'a str, column: &'a str, row_id: &'a str) -> Self {
-        FieldAad { table, column, row_id }
+        FieldAad {
+            table,
+            column,
+            row_id,
+        }
     }
 
     /// The associated data exactly as authenticated: a label, then table,
@@ -102,10 +106,16 @@ impl DataKey {
     pub fn open(&self, sealed: &[u8], aad: &FieldAad<'_>) -> Result<Zeroizing<Vec<u8>>> {
         const WHAT: &str = "sealed field";
         let Some(&version) = sealed.first() else {
-            return Err(VaultError::Malformed { what: WHAT, reason: "empty".into() });
+            return Err(VaultError::Malformed {
+                what: WHAT,
+                reason: "empty".into(),
+            });
         };
         if version != SEALED_FORMAT_V1 {
-            return Err(VaultError::UnsupportedVersion { what: WHAT, version });
+            return Err(VaultError::UnsupportedVersion {
+                what: WHAT,
+                version,
+            });
         }
         if sealed.len() < SEALED_HEADER_LEN + TAG_LEN {
             return Err(VaultError::Malformed {
@@ -118,7 +128,8 @@ impl DataKey {
             });
         }
         let nonce = XNonce::from_slice(&sealed[1..SEALED_HEADER_LEN]);
-        let (body, tag) = sealed[SEALED_HEADER_LEN..].split_at(sealed.len() - SEALED_HEADER_LEN - TAG_LEN);
+        let (body, tag) =
+            sealed[SEALED_HEADER_LEN..].split_at(sealed.len() - SEALED_HEADER_LEN - TAG_LEN);
         let mut plain = Zeroizing::new(body.to_vec());
         self.cipher()
             .decrypt_in_place_detached(nonce, &aad.to_bytes(), &mut plain, Tag::from_slice(tag))
@@ -171,10 +182,16 @@ impl WrappedKey {
     pub fn from_bytes(bytes: &[u8]) -> Result<WrappedKey> {
         const WHAT: &str = "wrapped data key";
         let Some(&version) = bytes.first() else {
-            return Err(VaultError::Malformed { what: WHAT, reason: "empty".into() });
+            return Err(VaultError::Malformed {
+                what: WHAT,
+                reason: "empty".into(),
+            });
         };
         if version != WRAPPED_FORMAT_V1 {
-            return Err(VaultError::UnsupportedVersion { what: WHAT, version });
+            return Err(VaultError::UnsupportedVersion {
+                what: WHAT,
+                version,
+            });
         }
         if bytes.len() != Self::LEN {
             return Err(VaultError::Malformed {
@@ -211,7 +228,11 @@ impl WrappedKey {
 }
 
 fn wrap_aad(id: MasterKeyId, subject: &str) -> Vec<u8> {
-    Canonical::new().str(WRAP_LABEL).u64(id.get().into()).str(subject).finish()
+    Canonical::new()
+        .str(WRAP_LABEL)
+        .u64(id.get().into())
+        .str(subject)
+        .finish()
 }
 
 fn random_nonce() -> [u8; NONCE_LEN] {
@@ -252,8 +273,15 @@ impl KeyRing {
         let mut key = Secret::new([0u8; KEY_LEN]);
         key.expose_mut().copy_from_slice(body);
         XChaCha20Poly1305::new(master.into())
-            .decrypt_in_place_detached(nonce, &wrap_aad(id, subject), key.expose_mut(), Tag::from_slice(tag))
-            .map_err(|_| VaultError::Decrypt { what: "wrapped data key" })?;
+            .decrypt_in_place_detached(
+                nonce,
+                &wrap_aad(id, subject),
+                key.expose_mut(),
+                Tag::from_slice(tag),
+            )
+            .map_err(|_| VaultError::Decrypt {
+                what: "wrapped data key",
+            })?;
         Ok(DataKey(key))
     }
 
@@ -276,7 +304,11 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    const AAD: FieldAad<'static> = FieldAad { table: "victims", column: "name", row_id: "0193a1" };
+    const AAD: FieldAad<'static> = FieldAad {
+        table: "victims",
+        column: "name",
+        row_id: "0193a1",
+    };
 
     #[test]
     fn seal_then_open_round_trips() {
@@ -290,7 +322,10 @@ mod tests {
     #[test]
     fn sealing_twice_gives_different_bytes() {
         let key = DataKey::generate();
-        assert_ne!(key.seal(b"13800138000", &AAD), key.seal(b"13800138000", &AAD));
+        assert_ne!(
+            key.seal(b"13800138000", &AAD),
+            key.seal(b"13800138000", &AAD)
+        );
     }
 
     #[test]
@@ -298,18 +333,38 @@ mod tests {
         let key = DataKey::generate();
         let sealed = key.seal_str("110101199003071234", &AAD);
         for moved in [
-            FieldAad { row_id: "0193a2", ..AAD },
-            FieldAad { column: "resident_id", ..AAD },
-            FieldAad { table: "reporters", ..AAD },
+            FieldAad {
+                row_id: "0193a2",
+                ..AAD
+            },
+            FieldAad {
+                column: "resident_id",
+                ..AAD
+            },
+            FieldAad {
+                table: "reporters",
+                ..AAD
+            },
         ] {
-            assert!(matches!(key.open(&sealed, &moved), Err(VaultError::Decrypt { .. })));
+            assert!(matches!(
+                key.open(&sealed, &moved),
+                Err(VaultError::Decrypt { .. })
+            ));
         }
     }
 
     #[test]
     fn aad_fields_cannot_slide_into_each_other() {
-        let a = FieldAad { table: "ab", column: "c", row_id: "1" };
-        let b = FieldAad { table: "a", column: "bc", row_id: "1" };
+        let a = FieldAad {
+            table: "ab",
+            column: "c",
+            row_id: "1",
+        };
+        let b = FieldAad {
+            table: "a",
+            column: "bc",
+            row_id: "1",
+        };
         assert_ne!(a.to_bytes(), b.to_bytes());
         let key = DataKey::generate();
         assert!(key.open(&key.seal(b"x", &a), &b).is_err());
@@ -318,16 +373,28 @@ mod tests {
     #[test]
     fn open_reports_malformed_input() {
         let key = DataKey::generate();
-        assert!(matches!(key.open(&[], &AAD), Err(VaultError::Malformed { .. })));
-        assert!(matches!(key.open(&[9; 60], &AAD), Err(VaultError::UnsupportedVersion { version: 9, .. })));
-        assert!(matches!(key.open(&[1; 30], &AAD), Err(VaultError::Malformed { .. })));
+        assert!(matches!(
+            key.open(&[], &AAD),
+            Err(VaultError::Malformed { .. })
+        ));
+        assert!(matches!(
+            key.open(&[9; 60], &AAD),
+            Err(VaultError::UnsupportedVersion { version: 9, .. })
+        ));
+        assert!(matches!(
+            key.open(&[1; 30], &AAD),
+            Err(VaultError::Malformed { .. })
+        ));
     }
 
     #[test]
     fn open_str_refuses_non_text() {
         let key = DataKey::generate();
         let sealed = key.seal(&[0xff, 0xfe], &AAD);
-        assert!(matches!(key.open_str(&sealed, &AAD), Err(VaultError::Malformed { .. })));
+        assert!(matches!(
+            key.open_str(&sealed, &AAD),
+            Err(VaultError::Malformed { .. })
+        ));
     }
 
     #[test]
@@ -340,7 +407,10 @@ mod tests {
         assert_eq!(wrapped.master_key_id(), ring.current_id());
         let back = ring.unwrap(&wrapped, "victim:1").unwrap();
         assert_eq!(back.open_str(&sealed, &AAD).unwrap().as_str(), "李四");
-        assert!(matches!(ring.unwrap(&wrapped, "victim:2"), Err(VaultError::Decrypt { .. })));
+        assert!(matches!(
+            ring.unwrap(&wrapped, "victim:2"),
+            Err(VaultError::Decrypt { .. })
+        ));
     }
 
     #[test]
@@ -353,7 +423,10 @@ mod tests {
         assert!(WrappedKey::from_bytes(&wrapped.as_bytes()[..50]).is_err());
         let mut v2 = wrapped.clone().into_bytes();
         v2[0] = 2;
-        assert!(matches!(WrappedKey::from_bytes(&v2), Err(VaultError::UnsupportedVersion { version: 2, .. })));
+        assert!(matches!(
+            WrappedKey::from_bytes(&v2),
+            Err(VaultError::UnsupportedVersion { version: 2, .. })
+        ));
         let mut id0 = wrapped.into_bytes();
         id0[1..5].copy_from_slice(&[0, 0, 0, 0]);
         assert!(WrappedKey::from_bytes(&id0).is_err());
@@ -372,7 +445,8 @@ mod tests {
         let sealed = key.seal_str("王五", &AAD);
         let wrapped = old_ring.wrap(&key, "victim:9");
 
-        let new_ring = KeyRing::from_parts(two, [(one, k1_copy), (two, random_key())], index_copy).unwrap();
+        let new_ring =
+            KeyRing::from_parts(two, [(one, k1_copy), (two, random_key())], index_copy).unwrap();
         assert!(new_ring.needs_rewrap(&wrapped));
         assert!(new_ring.unwrap(&wrapped, "victim:9").is_ok());
         let moved = new_ring.rewrap(&wrapped, "victim:9").unwrap();
@@ -381,13 +455,19 @@ mod tests {
         let back = new_ring.unwrap(&moved, "victim:9").unwrap();
         assert_eq!(back.open_str(&sealed, &AAD).unwrap().as_str(), "王五");
         // The ring from before the rotation does not hold key 2.
-        assert!(matches!(old_ring.unwrap(&moved, "victim:9"), Err(VaultError::UnknownMasterKey { id: 2 })));
+        assert!(matches!(
+            old_ring.unwrap(&moved, "victim:9"),
+            Err(VaultError::UnknownMasterKey { id: 2 })
+        ));
     }
 
     #[test]
     fn another_ring_cannot_unwrap() {
         let wrapped = KeyRing::ephemeral().wrap(&DataKey::generate(), "s");
-        assert!(matches!(KeyRing::ephemeral().unwrap(&wrapped, "s"), Err(VaultError::Decrypt { .. })));
+        assert!(matches!(
+            KeyRing::ephemeral().unwrap(&wrapped, "s"),
+            Err(VaultError::Decrypt { .. })
+        ));
     }
 
     proptest! {

@@ -37,10 +37,14 @@ pub enum VaultError {
     #[error("master key {id} is not in the key ring — restore keys/master-{id}.key from backup")]
     UnknownMasterKey { id: u32 },
 
-    #[error("master key {id} is the current one; run `fanguai keys rotate` and re-wrap the data keys before retiring it")]
+    #[error(
+        "master key {id} is the current one; run `fanguai keys rotate` and re-wrap the data keys before retiring it"
+    )]
     RetireCurrent { id: u32 },
 
-    #[error("{what} could not be opened: wrong key, wrong associated data, or the bytes were altered")]
+    #[error(
+        "{what} could not be opened: wrong key, wrong associated data, or the bytes were altered"
+    )]
     Decrypt { what: &'static str },
 
     #[error("{what} is malformed: {reason}")]

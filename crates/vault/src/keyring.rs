@@ -125,7 +125,9 @@ impl KeyRing {
     pub fn create(dir: &Path) -> Result<KeyRing> {
         if dir.exists() {
             if has_key_files(dir)? {
-                return Err(VaultError::KeysExist { dir: dir.to_path_buf() });
+                return Err(VaultError::KeysExist {
+                    dir: dir.to_path_buf(),
+                });
             }
         } else {
             create_private_dir(dir)?;
@@ -133,8 +135,14 @@ impl KeyRing {
         let master = random_key();
         let index_key = random_key();
         let id = MasterKeyId::FIRST;
-        write_new_file(&dir.join(id.file_name()), hex_line(master.expose()).as_slice())?;
-        write_new_file(&dir.join(INDEX_KEY_FILE), hex_line(index_key.expose()).as_slice())?;
+        write_new_file(
+            &dir.join(id.file_name()),
+            hex_line(master.expose()).as_slice(),
+        )?;
+        write_new_file(
+            &dir.join(INDEX_KEY_FILE),
+            hex_line(index_key.expose()).as_slice(),
+        )?;
         // Written last: a directory left without `current` by a crash is
         // reported by `open` instead of silently used half-made.
         write_new_file(&dir.join(CURRENT_FILE), format!("{id}\n").as_bytes())?;
@@ -147,7 +155,9 @@ impl KeyRing {
     /// other users.
     pub fn open(dir: &Path) -> Result<KeyRing> {
         if !dir.is_dir() {
-            return Err(VaultError::KeyDirMissing { path: dir.to_path_buf() });
+            return Err(VaultError::KeyDirMissing {
+                path: dir.to_path_buf(),
+            });
         }
         let current = read_current(dir)?;
         let mut masters = BTreeMap::new();
@@ -162,7 +172,11 @@ impl KeyRing {
             });
         }
         let index_key = read_key_file(&dir.join(INDEX_KEY_FILE), "index key")?;
-        Ok(KeyRing { current, masters, index_key })
+        Ok(KeyRing {
+            current,
+            masters,
+            index_key,
+        })
     }
 
     /// Adds a new master key and makes it current. Older master keys stay, so
@@ -171,7 +185,12 @@ impl KeyRing {
     /// key that was current when they started, until they are restarted.
     pub fn rotate(dir: &Path) -> Result<MasterKeyId> {
         let ring = KeyRing::open(dir)?;
-        let highest = ring.masters.keys().next_back().copied().unwrap_or(ring.current);
+        let highest = ring
+            .masters
+            .keys()
+            .next_back()
+            .copied()
+            .unwrap_or(ring.current);
         let id = highest.max(ring.current).next()?;
         let key = random_key();
         write_new_file(&dir.join(id.file_name()), hex_line(key.expose()).as_slice())?;
@@ -211,7 +230,11 @@ impl KeyRing {
         if !masters.contains_key(&current) {
             return Err(VaultError::UnknownMasterKey { id: current.get() });
         }
-        Ok(KeyRing { current, masters, index_key })
+        Ok(KeyRing {
+            current,
+            masters,
+            index_key,
+        })
     }
 
     /// A ring of fresh random keys that exists only in memory.
@@ -235,7 +258,10 @@ impl KeyRing {
     pub(crate) fn current_master(&self) -> (MasterKeyId, &[u8; KEY_LEN]) {
         // `current` is checked to be in `masters` by every constructor.
         let key = self.masters.get(&self.current).map(Secret::expose);
-        (self.current, key.expect("current master key is in the ring"))
+        (
+            self.current,
+            key.expect("current master key is in the ring"),
+        )
     }
 
     pub(crate) fn master(&self, id: MasterKeyId) -> Result<&[u8; KEY_LEN]> {
@@ -266,14 +292,21 @@ fn hex_line(key: &[u8; KEY_LEN]) -> Zeroizing<[u8; 2 * KEY_LEN + 1]> {
 }
 
 fn has_key_files(dir: &Path) -> Result<bool> {
-    if [CURRENT_FILE, INDEX_KEY_FILE].iter().any(|name| dir.join(name).exists()) {
+    if [CURRENT_FILE, INDEX_KEY_FILE]
+        .iter()
+        .any(|name| dir.join(name).exists())
+    {
         return Ok(true);
     }
     Ok(!master_ids_on_disk(dir)?.is_empty())
 }
 
 fn master_ids_on_disk(dir: &Path) -> Result<Vec<MasterKeyId>> {
-    let io_err = |source| VaultError::Io { action: "list", path: dir.to_path_buf(), source };
+    let io_err = |source| VaultError::Io {
+        action: "list",
+        path: dir.to_path_buf(),
+        source,
+    };
     let mut ids = Vec::new();
     for entry in fs::read_dir(dir).map_err(io_err)? {
         let entry = entry.map_err(io_err)?;
@@ -285,10 +318,12 @@ fn master_ids_on_disk(dir: &Path) -> Result<Vec<MasterKeyId>> {
         else {
             continue;
         };
-        let id = id.parse::<MasterKeyId>().map_err(|e| VaultError::KeyFileInvalid {
-            path: entry.path(),
-            reason: format!("the file name should be master-<id>.key ({e})"),
-        })?;
+        let id = id
+            .parse::<MasterKeyId>()
+            .map_err(|e| VaultError::KeyFileInvalid {
+                path: entry.path(),
+                reason: format!("the file name should be master-<id>.key ({e})"),
+            })?;
         ids.push(id);
     }
     ids.sort();
@@ -300,23 +335,42 @@ fn read_current(dir: &Path) -> Result<MasterKeyId> {
     let text = match fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            return Err(VaultError::KeyFileMissing { what: "current master key pointer", path });
+            return Err(VaultError::KeyFileMissing {
+                what: "current master key pointer",
+                path,
+            });
         }
-        Err(source) => return Err(VaultError::Io { action: "read", path, source }),
+        Err(source) => {
+            return Err(VaultError::Io {
+                action: "read",
+                path,
+                source,
+            });
+        }
     };
     text.trim()
         .parse()
-        .map_err(|e: VaultError| VaultError::CurrentPointerInvalid { path, reason: e.to_string() })
+        .map_err(|e: VaultError| VaultError::CurrentPointerInvalid {
+            path,
+            reason: e.to_string(),
+        })
 }
 
 fn read_key_file(path: &Path, what: &'static str) -> Result<Secret<[u8; KEY_LEN]>> {
     let meta = match fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            return Err(VaultError::KeyFileMissing { what, path: path.to_path_buf() });
+            return Err(VaultError::KeyFileMissing {
+                what,
+                path: path.to_path_buf(),
+            });
         }
         Err(source) => {
-            return Err(VaultError::Io { action: "inspect", path: path.to_path_buf(), source });
+            return Err(VaultError::Io {
+                action: "inspect",
+                path: path.to_path_buf(),
+                source,
+            });
         }
     };
     check_private(path, &meta)?;
@@ -338,7 +392,10 @@ fn parse_key(path: &Path, raw: &[u8]) -> Result<Secret<[u8; KEY_LEN]>> {
     }
     let text = raw.trim_ascii();
     if text.len() != 2 * KEY_LEN {
-        return Err(VaultError::KeyFileLength { path: path.to_path_buf(), found: raw.len() });
+        return Err(VaultError::KeyFileLength {
+            path: path.to_path_buf(),
+            found: raw.len(),
+        });
     }
     hex::decode_to_slice(text, key.expose_mut()).map_err(|_| VaultError::KeyFileInvalid {
         path: path.to_path_buf(),
@@ -352,7 +409,10 @@ fn check_private(path: &Path, meta: &fs::Metadata) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let mode = meta.permissions().mode() & 0o777;
     if mode & 0o077 != 0 {
-        return Err(VaultError::KeyFilePermissions { path: path.to_path_buf(), mode });
+        return Err(VaultError::KeyFilePermissions {
+            path: path.to_path_buf(),
+            mode,
+        });
     }
     Ok(())
 }
@@ -369,20 +429,31 @@ fn create_private_dir(dir: &Path) -> Result<()> {
         .recursive(true)
         .mode(0o700)
         .create(dir)
-        .map_err(|source| VaultError::Io { action: "create", path: dir.to_path_buf(), source })
+        .map_err(|source| VaultError::Io {
+            action: "create",
+            path: dir.to_path_buf(),
+            source,
+        })
 }
 
 #[cfg(not(unix))]
 fn create_private_dir(dir: &Path) -> Result<()> {
-    fs::create_dir_all(dir)
-        .map_err(|source| VaultError::Io { action: "create", path: dir.to_path_buf(), source })
+    fs::create_dir_all(dir).map_err(|source| VaultError::Io {
+        action: "create",
+        path: dir.to_path_buf(),
+        source,
+    })
 }
 
 /// Creates a file that only the owner can read, failing if it exists. The mode
 /// is set at creation: a chmod afterwards would leave a window in which the
 /// key is readable by others.
 fn write_new_file(path: &Path, contents: &[u8]) -> Result<()> {
-    let io_err = |source| VaultError::Io { action: "write", path: path.to_path_buf(), source };
+    let io_err = |source| VaultError::Io {
+        action: "write",
+        path: path.to_path_buf(),
+        source,
+    };
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -402,12 +473,21 @@ fn replace_file(dir: &Path, name: &str, contents: &[u8]) -> Result<()> {
     match fs::remove_file(&tmp) {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(source) => return Err(VaultError::Io { action: "delete", path: tmp, source }),
+        Err(source) => {
+            return Err(VaultError::Io {
+                action: "delete",
+                path: tmp,
+                source,
+            });
+        }
     }
     write_new_file(&tmp, contents)?;
     let target = dir.join(name);
-    fs::rename(&tmp, &target)
-        .map_err(|source| VaultError::Io { action: "replace", path: target, source })?;
+    fs::rename(&tmp, &target).map_err(|source| VaultError::Io {
+        action: "replace",
+        path: target,
+        source,
+    })?;
     sync_dir(dir)
 }
 
@@ -417,7 +497,11 @@ fn sync_dir(dir: &Path) -> Result<()> {
     {
         fs::File::open(dir)
             .and_then(|d| d.sync_all())
-            .map_err(|source| VaultError::Io { action: "sync", path: dir.to_path_buf(), source })?;
+            .map_err(|source| VaultError::Io {
+                action: "sync",
+                path: dir.to_path_buf(),
+                source,
+            })?;
     }
     #[cfg(not(unix))]
     let _ = dir;
@@ -441,10 +525,22 @@ mod tests {
     fn key_parses_from_raw_and_hex() {
         let p = Path::new("keys/master-1.key");
         let raw: Vec<u8> = (0..32).collect();
-        assert_eq!(parse_key(p, &raw).unwrap().expose().as_slice(), raw.as_slice());
+        assert_eq!(
+            parse_key(p, &raw).unwrap().expose().as_slice(),
+            raw.as_slice()
+        );
         let hex_text = format!("{}\n", hex::encode(&raw));
-        assert_eq!(parse_key(p, hex_text.as_bytes()).unwrap().expose().as_slice(), raw.as_slice());
-        assert!(matches!(parse_key(p, b"abc"), Err(VaultError::KeyFileLength { found: 3, .. })));
+        assert_eq!(
+            parse_key(p, hex_text.as_bytes())
+                .unwrap()
+                .expose()
+                .as_slice(),
+            raw.as_slice()
+        );
+        assert!(matches!(
+            parse_key(p, b"abc"),
+            Err(VaultError::KeyFileLength { found: 3, .. })
+        ));
         let not_hex = "z".repeat(64);
         assert!(matches!(
             parse_key(p, not_hex.as_bytes()),

@@ -19,7 +19,10 @@ mod secret;
 pub mod totp;
 
 pub use canonical::Canonical;
-pub use chain::{AuditFields, BreakKind, ChainBreak, ChainHead, ChainVerifier, FIRST_SEQ, GENESIS, event_hash, verify_chain, verify_chain_from};
+pub use chain::{
+    AuditFields, BreakKind, ChainBreak, ChainHead, ChainVerifier, FIRST_SEQ, GENESIS, event_hash,
+    verify_chain, verify_chain_from,
+};
 pub use envelope::{DataKey, FieldAad, SEALED_FORMAT_V1, WRAPPED_FORMAT_V1, WrappedKey};
 pub use error::{Result, VaultError};
 pub use keyring::{KEY_LEN, KEYS_DIR_NAME, KeyRing, MasterKeyId};

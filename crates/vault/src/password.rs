@@ -36,10 +36,18 @@ impl Default for PasswordPolicy {
 
 impl PasswordPolicy {
     /// OWASP's argon2id recommendation: 19 MiB of memory, 2 passes, 1 lane.
-    pub const OWASP: PasswordPolicy = PasswordPolicy { m_cost_kib: 19 * 1024, t_cost: 2, p_cost: 1 };
+    pub const OWASP: PasswordPolicy = PasswordPolicy {
+        m_cost_kib: 19 * 1024,
+        t_cost: 2,
+        p_cost: 1,
+    };
 
     pub fn new(m_cost_kib: u32, t_cost: u32, p_cost: u32) -> Result<Self> {
-        let policy = PasswordPolicy { m_cost_kib, t_cost, p_cost };
+        let policy = PasswordPolicy {
+            m_cost_kib,
+            t_cost,
+            p_cost,
+        };
         policy.params()?;
         Ok(policy)
     }
@@ -60,13 +68,20 @@ impl PasswordPolicy {
         Params::new(self.m_cost_kib, self.t_cost, self.p_cost, Some(OUTPUT_LEN)).map_err(|e| {
             VaultError::InvalidInput {
                 field: "password policy",
-                reason: format!("argon2 rejects m={} KiB, t={}, p={}: {e}", self.m_cost_kib, self.t_cost, self.p_cost),
+                reason: format!(
+                    "argon2 rejects m={} KiB, t={}, p={}: {e}",
+                    self.m_cost_kib, self.t_cost, self.p_cost
+                ),
             }
         })
     }
 
     fn hasher(&self) -> Result<Argon2<'static>> {
-        Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params()?))
+        Ok(Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            self.params()?,
+        ))
     }
 
     /// Hashes with a fresh random 16-byte salt.
@@ -75,15 +90,21 @@ impl PasswordPolicy {
         let phc = self
             .hasher()?
             .hash_password(password.as_bytes(), &salt)
-            .map_err(|e| VaultError::PasswordHashing { reason: e.to_string() })?;
+            .map_err(|e| VaultError::PasswordHashing {
+                reason: e.to_string(),
+            })?;
         Ok(HashedPassword(phc.to_string()))
     }
 
     /// Whether `hashed` was made with other parameters or another algorithm
     /// than this policy's, and should be replaced after a successful login.
     pub fn needs_rehash(&self, hashed: &HashedPassword) -> bool {
-        let Ok(phc) = PasswordHash::new(&hashed.0) else { return true };
-        if phc.algorithm != Algorithm::Argon2id.ident() || phc.version != Some(Version::V0x13.into()) {
+        let Ok(phc) = PasswordHash::new(&hashed.0) else {
+            return true;
+        };
+        if phc.algorithm != Algorithm::Argon2id.ident()
+            || phc.version != Some(Version::V0x13.into())
+        {
             return true;
         }
         let salt_short = phc.salt.is_none_or(|s| s.as_str().len() < MIN_SALT_B64_LEN);
@@ -128,8 +149,12 @@ impl HashedPassword {
     /// Reads a PHC string back from the store. Only the argon2 family is
     /// accepted, with parameters argon2 can run.
     pub fn parse(phc: &str) -> Result<Self> {
-        let invalid = |reason: String| VaultError::Malformed { what: "password hash", reason };
-        let parsed = PasswordHash::new(phc).map_err(|e| invalid(format!("not a PHC string: {e}")))?;
+        let invalid = |reason: String| VaultError::Malformed {
+            what: "password hash",
+            reason,
+        };
+        let parsed =
+            PasswordHash::new(phc).map_err(|e| invalid(format!("not a PHC string: {e}")))?;
         Algorithm::try_from(parsed.algorithm)
             .map_err(|_| invalid(format!("algorithm {} is not argon2", parsed.algorithm)))?;
         Params::try_from(&parsed).map_err(|e| invalid(format!("unusable parameters: {e}")))?;
@@ -150,8 +175,12 @@ impl HashedPassword {
     /// Checks `password` against this hash using the parameters recorded in
     /// it; the final comparison takes the same time wherever the bytes differ.
     pub fn verify(&self, password: &str) -> bool {
-        let Ok(phc) = PasswordHash::new(&self.0) else { return false };
-        Argon2::default().verify_password(password.as_bytes(), &phc).is_ok()
+        let Ok(phc) = PasswordHash::new(&self.0) else {
+            return false;
+        };
+        Argon2::default()
+            .verify_password(password.as_bytes(), &phc)
+            .is_ok()
     }
 }
 
@@ -189,7 +218,13 @@ mod tests {
     #[test]
     fn owasp_policy_hash_verifies() {
         let hashed = PasswordPolicy::OWASP.hash("正确 horse battery").unwrap();
-        assert!(hashed.as_str().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{}", hashed.as_str());
+        assert!(
+            hashed
+                .as_str()
+                .starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{}",
+            hashed.as_str()
+        );
         assert!(hashed.verify("正确 horse battery"));
         assert!(!hashed.verify("正确 horse batterY"));
         assert!(!PasswordPolicy::OWASP.needs_rehash(&hashed));
@@ -208,8 +243,19 @@ mod tests {
         let hashed = cheap().hash("secret").unwrap();
         let again = HashedPassword::parse(hashed.as_str()).unwrap();
         assert!(again.verify("secret"));
-        for bad in ["", "secret", "$argon2id$v=19$m=64,t=1,p=1", "$pbkdf2-sha256$i=1000$c2FsdA$aGFzaA"] {
-            assert!(matches!(HashedPassword::parse(bad), Err(VaultError::Malformed { .. })), "{bad:?}");
+        for bad in [
+            "",
+            "secret",
+            "$argon2id$v=19$m=64,t=1,p=1",
+            "$pbkdf2-sha256$i=1000$c2FsdA$aGFzaA",
+        ] {
+            assert!(
+                matches!(
+                    HashedPassword::parse(bad),
+                    Err(VaultError::Malformed { .. })
+                ),
+                "{bad:?}"
+            );
         }
     }
 
@@ -218,10 +264,14 @@ mod tests {
         let old = cheap().hash("p").unwrap();
         assert!(PasswordPolicy::OWASP.needs_rehash(&old));
         assert!(!cheap().needs_rehash(&old));
-        let argon2i = Argon2::new(Algorithm::Argon2i, Version::V0x13, cheap().params().unwrap())
-            .hash_password(b"p", &SaltString::generate(&mut OsRng))
-            .unwrap()
-            .to_string();
+        let argon2i = Argon2::new(
+            Algorithm::Argon2i,
+            Version::V0x13,
+            cheap().params().unwrap(),
+        )
+        .hash_password(b"p", &SaltString::generate(&mut OsRng))
+        .unwrap()
+        .to_string();
         let argon2i = HashedPassword::parse(&argon2i).unwrap();
         assert!(argon2i.verify("p"));
         assert!(cheap().needs_rehash(&argon2i));
@@ -229,7 +279,13 @@ mod tests {
 
     #[test]
     fn policy_rejects_impossible_parameters() {
-        assert!(matches!(PasswordPolicy::new(1, 1, 1), Err(VaultError::InvalidInput { field: "password policy", .. })));
+        assert!(matches!(
+            PasswordPolicy::new(1, 1, 1),
+            Err(VaultError::InvalidInput {
+                field: "password policy",
+                ..
+            })
+        ));
         assert!(PasswordPolicy::new(64, 0, 1).is_err());
     }
 

@@ -13,7 +13,9 @@ fn assert_hidden(shown: &str, key: &[u8]) {
         hex::encode_upper(key),
         data_encoding::BASE32_NOPAD.encode(key),
         format!("{key:?}"),
-        format!("{:?}", &key[..4]).trim_matches(['[', ']']).to_owned(),
+        format!("{:?}", &key[..4])
+            .trim_matches(['[', ']'])
+            .to_owned(),
     ];
     for form in forms {
         assert!(!shown.contains(&form), "{shown:?} shows {form:?}");
@@ -85,7 +87,9 @@ fn password_hash_is_not_shown() {
 fn errors_do_not_carry_key_material() {
     let key = DataKey::generate();
     let aad = crate::FieldAad::new("t", "c", "1");
-    let err = DataKey::generate().open(&key.seal(b"secret value", &aad), &aad).unwrap_err();
+    let err = DataKey::generate()
+        .open(&key.seal(b"secret value", &aad), &aad)
+        .unwrap_err();
     let shown = format!("{err:?} {err}");
     assert_hidden(&shown, key.0.expose());
     assert!(!shown.contains("secret value"));

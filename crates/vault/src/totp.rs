@@ -50,7 +50,10 @@ impl TotpSecret {
         if bytes.expose().len() < MIN_SECRET_LEN {
             return Err(VaultError::InvalidInput {
                 field: "TOTP secret",
-                reason: format!("{} bytes; at least {MIN_SECRET_LEN} are required", bytes.expose().len()),
+                reason: format!(
+                    "{} bytes; at least {MIN_SECRET_LEN} are required",
+                    bytes.expose().len()
+                ),
             });
         }
         Ok(TotpSecret(bytes))
@@ -98,14 +101,22 @@ impl TotpSecret {
     /// stores as the new `last_used_step`: a step at or before it is refused,
     /// so an observed code cannot be replayed. All candidate steps are
     /// compared, in constant time, whichever matches.
-    pub fn verify(&self, code: &str, now_unix_secs: u64, last_used_step: Option<u64>) -> Option<u64> {
+    pub fn verify(
+        &self,
+        code: &str,
+        now_unix_secs: u64,
+        last_used_step: Option<u64>,
+    ) -> Option<u64> {
         let typed: String = code.chars().filter(|c| !c.is_whitespace()).collect();
         if typed.len() != TOTP_DIGITS as usize || !typed.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
         let now = step_at(now_unix_secs);
         let mut matched = None;
-        for step in [now.checked_sub(1), Some(now), now.checked_add(1)].into_iter().flatten() {
+        for step in [now.checked_sub(1), Some(now), now.checked_add(1)]
+            .into_iter()
+            .flatten()
+        {
             let fresh = last_used_step.is_none_or(|last| step > last);
             let expected = self.code_for_step(step, TOTP_DIGITS);
             let equal: bool = expected.as_bytes().ct_eq(typed.as_bytes()).into();
@@ -121,11 +132,17 @@ impl TotpSecret {
     pub fn otpauth_uri(&self, issuer: &str, account: &str) -> Result<Secret<String>> {
         for (field, value) in [("TOTP issuer", issuer), ("TOTP account", account)] {
             if value.trim().is_empty() {
-                return Err(VaultError::InvalidInput { field, reason: "empty".into() });
+                return Err(VaultError::InvalidInput {
+                    field,
+                    reason: "empty".into(),
+                });
             }
             // The label is "issuer:account"; a colon inside either is ambiguous.
             if value.contains(':') {
-                return Err(VaultError::InvalidInput { field, reason: "must not contain ':'".into() });
+                return Err(VaultError::InvalidInput {
+                    field,
+                    reason: "must not contain ':'".into(),
+                });
             }
         }
         let secret = self.to_base32();
@@ -138,19 +155,27 @@ impl TotpSecret {
         uri.push_str(secret.expose());
         uri.push_str("&issuer=");
         percent_encode(&mut uri, issuer);
-        let _ = write!(uri, "&algorithm=SHA1&digits={TOTP_DIGITS}&period={TOTP_STEP_SECS}");
+        let _ = write!(
+            uri,
+            "&algorithm=SHA1&digits={TOTP_DIGITS}&period={TOTP_STEP_SECS}"
+        );
         Ok(Secret::new(uri))
     }
 }
 
 /// RFC 4226 HOTP with dynamic truncation.
 fn hotp(key: &[u8], counter: u64, digits: u32) -> u32 {
-    let mut mac = <Hmac<Sha1> as Mac>::new_from_slice(key).expect("HMAC accepts keys of any length");
+    let mut mac =
+        <Hmac<Sha1> as Mac>::new_from_slice(key).expect("HMAC accepts keys of any length");
     mac.update(&counter.to_be_bytes());
     let digest = mac.finalize().into_bytes();
     let offset = usize::from(digest[digest.len() - 1] & 0x0f);
-    let binary = u32::from_be_bytes([digest[offset], digest[offset + 1], digest[offset + 2], digest[offset + 3]])
-        & 0x7fff_ffff;
+    let binary = u32::from_be_bytes([
+        digest[offset],
+        digest[offset + 1],
+        digest[offset + 2],
+        digest[offset + 3],
+    ]) & 0x7fff_ffff;
     binary % 10u32.pow(digits)
 }
 
@@ -210,9 +235,15 @@ mod tests {
     /// RFC 4226 appendix D: HOTP values for counters 0..9.
     #[test]
     fn rfc4226_hotp_vectors() {
-        let want = [755224, 287082, 359152, 969429, 338314, 254676, 287922, 162583, 399871, 520489];
+        let want = [
+            755224, 287082, 359152, 969429, 338314, 254676, 287922, 162583, 399871, 520489,
+        ];
         for (counter, &value) in want.iter().enumerate() {
-            assert_eq!(hotp(b"12345678901234567890", counter as u64, 6), value, "counter {counter}");
+            assert_eq!(
+                hotp(b"12345678901234567890", counter as u64, 6),
+                value,
+                "counter {counter}"
+            );
         }
     }
 
@@ -236,7 +267,10 @@ mod tests {
         // Replay of the same step, or of an earlier one, is refused.
         assert_eq!(s.verify(&s.code_at(now), now, Some(step)), None);
         assert_eq!(s.verify(&s.code_at(now - 30), now, Some(step - 1)), None);
-        assert_eq!(s.verify(&s.code_at(now + 30), now, Some(step)), Some(step + 1));
+        assert_eq!(
+            s.verify(&s.code_at(now + 30), now, Some(step)),
+            Some(step + 1)
+        );
     }
 
     #[test]
@@ -254,9 +288,17 @@ mod tests {
         let b32 = s.to_base32();
         assert_eq!(b32.expose(), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
         let lower_spaced = "gezd gnbv gy3t qojq gezd gnbv gy3t qojq";
-        assert_eq!(TotpSecret::from_base32(lower_spaced).unwrap().expose_bytes(), s.expose_bytes());
+        assert_eq!(
+            TotpSecret::from_base32(lower_spaced)
+                .unwrap()
+                .expose_bytes(),
+            s.expose_bytes()
+        );
         assert!(TotpSecret::from_base32("not base32!").is_err());
-        assert!(matches!(TotpSecret::from_base32("GEZDGNBV"), Err(VaultError::InvalidInput { .. })));
+        assert!(matches!(
+            TotpSecret::from_base32("GEZDGNBV"),
+            Err(VaultError::InvalidInput { .. })
+        ));
     }
 
     #[test]
@@ -268,7 +310,9 @@ mod tests {
 
     #[test]
     fn otpauth_uri_is_escaped_and_complete() {
-        let uri = rfc_secret().otpauth_uri("反拐 平台", "li.si@example.org").unwrap();
+        let uri = rfc_secret()
+            .otpauth_uri("反拐 平台", "li.si@example.org")
+            .unwrap();
         assert_eq!(
             uri.expose(),
             "otpauth://totp/%E5%8F%8D%E6%8B%90%20%E5%B9%B3%E5%8F%B0:li.si%40example.org\
@@ -286,7 +330,14 @@ mod tests {
         assert!(image.starts_with("<svg"), "{}", &image[..40]);
         assert!(image.ends_with("</svg>"));
         let lower = image.to_ascii_lowercase();
-        for forbidden in ["<script", "onload", "onclick", "href", "<?xml", "javascript:"] {
+        for forbidden in [
+            "<script",
+            "onload",
+            "onclick",
+            "href",
+            "<?xml",
+            "javascript:",
+        ] {
             assert!(!lower.contains(forbidden), "{forbidden} in SVG");
         }
         assert!(image.contains("<path"));

@@ -33,19 +33,28 @@ fn create_writes_private_hex_files_and_open_reads_them() {
     for name in ["master-1.key", "index.key"] {
         let text = fs::read_to_string(keys.join(name)).unwrap();
         assert_eq!(text.len(), 65, "{name}");
-        assert!(text.trim_end().bytes().all(|b| b.is_ascii_hexdigit()), "{name}");
+        assert!(
+            text.trim_end().bytes().all(|b| b.is_ascii_hexdigit()),
+            "{name}"
+        );
         #[cfg(unix)]
         assert_eq!(mode(&keys.join(name)), 0o600, "{name}");
     }
     #[cfg(unix)]
     assert_eq!(mode(&keys), 0o700);
-    assert_ne!(fs::read(keys.join("master-1.key")).unwrap(), fs::read(keys.join("index.key")).unwrap());
+    assert_ne!(
+        fs::read(keys.join("master-1.key")).unwrap(),
+        fs::read(keys.join("index.key")).unwrap()
+    );
 
     let opened = KeyRing::open(&keys).unwrap();
     let key = DataKey::generate();
     let wrapped = created.wrap(&key, "victim:1");
     assert!(opened.unwrap(&wrapped, "victim:1").is_ok());
-    assert_eq!(created.blind_index("phone", "13800138000"), opened.blind_index("phone", "13800138000"));
+    assert_eq!(
+        created.blind_index("phone", "13800138000"),
+        opened.blind_index("phone", "13800138000")
+    );
 }
 
 #[test]
@@ -64,7 +73,10 @@ fn create_refuses_when_any_key_file_exists() {
         fs::create_dir(&keys).unwrap();
         fs::write(keys.join(existing), "x").unwrap();
         let err = KeyRing::create(&keys).unwrap_err();
-        assert!(matches!(err, VaultError::KeysExist { .. }), "{existing}: {err}");
+        assert!(
+            matches!(err, VaultError::KeysExist { .. }),
+            "{existing}: {err}"
+        );
         assert_eq!(fs::read_to_string(keys.join(existing)).unwrap(), "x");
     }
     let (_data, keys) = keys_dir();
@@ -79,7 +91,11 @@ fn open_explains_a_missing_directory() {
     let (_data, keys) = keys_dir();
     let err = KeyRing::open(&keys).unwrap_err();
     assert!(matches!(err, VaultError::KeyDirMissing { .. }));
-    assert!(err.to_string().contains("run `fanguai init` or restore keys/ from backup"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("run `fanguai init` or restore keys/ from backup"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -90,7 +106,12 @@ fn open_explains_a_missing_master_key() {
     let err = KeyRing::open(&keys).unwrap_err();
     let text = err.to_string();
     assert!(text.starts_with("master key file "), "{text}");
-    assert!(text.contains("keys/master-1.key is missing — run `fanguai init` or restore keys/ from backup"), "{text}");
+    assert!(
+        text.contains(
+            "keys/master-1.key is missing — run `fanguai init` or restore keys/ from backup"
+        ),
+        "{text}"
+    );
 }
 
 #[test]
@@ -99,7 +120,16 @@ fn open_explains_missing_index_key_and_pointer() {
     KeyRing::create(&keys).unwrap();
     fs::rename(keys.join("index.key"), keys.join("index.key.bak")).unwrap();
     let err = KeyRing::open(&keys).unwrap_err();
-    assert!(matches!(err, VaultError::KeyFileMissing { what: "index key", .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            VaultError::KeyFileMissing {
+                what: "index key",
+                ..
+            }
+        ),
+        "{err}"
+    );
     assert!(err.to_string().contains("index.key is missing"), "{err}");
     fs::rename(keys.join("index.key.bak"), keys.join("index.key")).unwrap();
 
@@ -115,7 +145,10 @@ fn open_rejects_a_bad_pointer() {
     KeyRing::create(&keys).unwrap();
     fs::write(keys.join("current"), "first\n").unwrap();
     let err = KeyRing::open(&keys).unwrap_err();
-    assert!(matches!(err, VaultError::CurrentPointerInvalid { .. }), "{err}");
+    assert!(
+        matches!(err, VaultError::CurrentPointerInvalid { .. }),
+        "{err}"
+    );
     assert!(err.to_string().contains("\"first\""), "{err}");
 
     fs::write(keys.join("current"), "5").unwrap();
@@ -132,8 +165,14 @@ fn open_rejects_wrong_length_and_non_hex() {
 
     fs::write(&path, &good[..40]).unwrap();
     let err = KeyRing::open(&keys).unwrap_err();
-    assert!(matches!(err, VaultError::KeyFileLength { found: 40, .. }), "{err}");
-    assert!(err.to_string().contains("master-1.key holds 40 bytes"), "{err}");
+    assert!(
+        matches!(err, VaultError::KeyFileLength { found: 40, .. }),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("master-1.key holds 40 bytes"),
+        "{err}"
+    );
 
     fs::write(&path, "g".repeat(64)).unwrap();
     let err = KeyRing::open(&keys).unwrap_err();
@@ -156,13 +195,23 @@ fn open_accepts_raw_key_bytes() {
 fn open_refuses_key_files_others_can_read() {
     let (_data, keys) = keys_dir();
     KeyRing::create(&keys).unwrap();
-    for (name, loose) in [("master-1.key", 0o644), ("index.key", 0o640), ("master-1.key", 0o604)] {
+    for (name, loose) in [
+        ("master-1.key", 0o644),
+        ("index.key", 0o640),
+        ("master-1.key", 0o604),
+    ] {
         let path = keys.join(name);
         set_mode(&path, loose);
         let err = KeyRing::open(&keys).unwrap_err();
-        assert!(matches!(err, VaultError::KeyFilePermissions { mode, .. } if mode == loose), "{err}");
+        assert!(
+            matches!(err, VaultError::KeyFilePermissions { mode, .. } if mode == loose),
+            "{err}"
+        );
         let text = err.to_string();
-        assert!(text.contains(name) && text.contains(&format!("chmod 600 {}", path.display())), "{text}");
+        assert!(
+            text.contains(name) && text.contains(&format!("chmod 600 {}", path.display())),
+            "{text}"
+        );
         set_mode(&path, 0o600);
     }
     set_mode(&keys.join("master-1.key"), 0o400);
@@ -191,20 +240,29 @@ fn rotate_adds_a_current_key_and_keeps_old_data_readable() {
 
     let two = KeyRing::rotate(&keys).unwrap();
     assert_eq!(two.get(), 2);
-    assert_eq!(fs::read_to_string(keys.join("current")).unwrap().trim(), "2");
+    assert_eq!(
+        fs::read_to_string(keys.join("current")).unwrap().trim(),
+        "2"
+    );
     assert!(!keys.join("current.tmp").exists());
     #[cfg(unix)]
     assert_eq!(mode(&keys.join("master-2.key")), 0o600);
 
     let after = KeyRing::open(&keys).unwrap();
     assert_eq!(after.current_id(), two);
-    assert_eq!(after.master_ids().map(MasterKeyId::get).collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(
+        after.master_ids().map(MasterKeyId::get).collect::<Vec<_>>(),
+        [1, 2]
+    );
     assert!(after.needs_rewrap(&wrapped));
     let rewrapped = after.rewrap(&wrapped, "victim:0193").unwrap();
     assert_eq!(rewrapped.master_key_id(), two);
     let opened = after.unwrap(&rewrapped, "victim:0193").unwrap();
     assert_eq!(opened.open_str(&sealed, &aad).unwrap().as_str(), "赵六");
-    assert_eq!(after.blind_index("resident_id", "110101199003071234"), index_before);
+    assert_eq!(
+        after.blind_index("resident_id", "110101199003071234"),
+        index_before
+    );
     assert_eq!(after.wrap(&opened, "victim:0193").master_key_id(), two);
 
     assert_eq!(KeyRing::rotate(&keys).unwrap().get(), 3);
@@ -230,15 +288,25 @@ fn retire_removes_only_old_keys() {
 
     KeyRing::rotate(&keys).unwrap();
     let ghost = MasterKeyId::new(9).unwrap();
-    assert!(matches!(KeyRing::retire(&keys, ghost), Err(VaultError::UnknownMasterKey { id: 9 })));
+    assert!(matches!(
+        KeyRing::retire(&keys, ghost),
+        Err(VaultError::UnknownMasterKey { id: 9 })
+    ));
     KeyRing::retire(&keys, MasterKeyId::FIRST).unwrap();
     assert!(!keys.join("master-1.key").exists());
 
     let ring = KeyRing::open(&keys).unwrap();
-    assert_eq!(ring.master_ids().map(MasterKeyId::get).collect::<Vec<_>>(), [2]);
+    assert_eq!(
+        ring.master_ids().map(MasterKeyId::get).collect::<Vec<_>>(),
+        [2]
+    );
     let stored = WrappedKey::from_bytes(old_wrap.as_bytes()).unwrap();
     let err = ring.unwrap(&stored, "s").unwrap_err();
-    assert!(err.to_string().contains("restore keys/master-1.key from backup"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("restore keys/master-1.key from backup"),
+        "{err}"
+    );
     // Ids are never reused, so a stale wrapped key cannot meet a different key 1.
     assert_eq!(KeyRing::rotate(&keys).unwrap().get(), 3);
 }
