@@ -98,12 +98,16 @@ impl fmt::Display for ChainBreak {
                 f,
                 "audit event {seq} was altered: its hash does not match its contents"
             ),
+            BreakKind::Gap if seq - 1 == self.expected_seq => write!(
+                f,
+                "audit event {} is missing: the next event present is {seq}",
+                self.expected_seq
+            ),
             BreakKind::Gap => write!(
                 f,
-                "audit events {}..{} are missing: event {seq} follows event {}",
+                "audit events {} to {} are missing: the next event present is {seq}",
                 self.expected_seq,
-                seq - 1,
-                self.expected_seq.saturating_sub(1)
+                seq - 1
             ),
             BreakKind::Reordered => write!(
                 f,
@@ -398,15 +402,20 @@ mod tests {
         );
         assert_eq!(
             err.to_string(),
-            "audit events 3..3 are missing: event 4 follows event 2"
+            "audit event 3 is missing: the next event present is 4"
         );
     }
 
     #[test]
-    fn removed_first_event_is_detected() {
-        let mut rows = chain(3);
-        rows.remove(0);
-        assert_eq!(kind(rows), Some((2, BreakKind::Gap)));
+    fn removed_first_events_are_detected() {
+        let mut rows = chain(5);
+        rows.drain(0..3);
+        let err = verify_chain(rows).unwrap_err();
+        assert_eq!((err.seq, err.kind), (4, BreakKind::Gap));
+        assert_eq!(
+            err.to_string(),
+            "audit events 1 to 3 are missing: the next event present is 4"
+        );
     }
 
     #[test]

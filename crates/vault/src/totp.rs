@@ -146,7 +146,11 @@ impl TotpSecret {
             }
         }
         let secret = self.to_base32();
-        let mut uri = String::new();
+        // Sized up front: a growing buffer would leave copies of the secret
+        // behind in memory it frees.
+        let mut uri = String::with_capacity(
+            96 + secret.expose().len() + 3 * (2 * issuer.len() + account.len()),
+        );
         uri.push_str("otpauth://totp/");
         percent_encode(&mut uri, issuer);
         uri.push(':');
