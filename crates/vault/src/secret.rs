@@ -9,6 +9,9 @@ use zeroize::Zeroize;
 /// leaves no stray copy of the bytes behind; it is wiped when dropped.
 /// `Debug` and `Display` print `***`, so a secret that slips into a log line or
 /// an error message leaks nothing. `Serialize` is deliberately not implemented.
+///
+/// Beware: `secret.to_string()` therefore yields `"***"`, not the value. To store
+/// or send the value, take it with `expose()`.
 pub struct Secret<T: Zeroize>(Box<T>);
 
 impl<T: Zeroize> Secret<T> {
@@ -78,6 +81,13 @@ mod tests {
         assert_eq!(format!("{s}"), "***");
         assert_eq!(format!("{:?}", Some(&s)), "Some(***)");
         assert_eq!(s.expose(), "hunter2-correct-horse");
+    }
+
+    #[test]
+    fn to_string_is_the_mask_not_the_value() {
+        let s = Secret::new(String::from("GEZDGNBV"));
+        assert_eq!(s.to_string(), "***");
+        assert_eq!(s.expose().clone(), "GEZDGNBV");
     }
 
     #[test]
