@@ -146,6 +146,31 @@ impl WebError {
     }
 }
 
+/// Every message key this module can produce, for the locale completeness test.
+pub const MESSAGE_KEYS: &[&str] = &[
+    "error-bad-request",
+    "error-login-required",
+    "error-forbidden",
+    "error-csrf",
+    "error-not-found",
+    "error-method-not-allowed",
+    "error-timeout",
+    "error-conflict",
+    "error-payload-too-large",
+    "error-invalid",
+    "error-json-expected",
+    "error-rate-limited",
+    "error-internal",
+    "error-unavailable",
+    "auth-bad-credentials",
+    "auth-bad-code",
+    "auth-locked",
+    "auth-disabled",
+    "auth-session-expired",
+    "auth-second-factor-pending",
+    "account-must-change-password",
+];
+
 fn generic_key(status: StatusCode) -> &'static str {
     match status.as_u16() {
         400 => "error-bad-request",

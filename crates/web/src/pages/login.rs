@@ -102,12 +102,13 @@ pub async fn submit(State(state): State<AppState>, ctx: RequestContext, Form(for
     match state.app().login(&ctx.service, &username, &form.password).await {
         Ok(outcome) => {
             drop_old_session(&state, &ctx).await;
-            let (token, to) = match outcome {
-                LoginOutcome::Complete { token } => (token, "/"),
-                LoginOutcome::TotpRequired { token } => (token, "/login/totp"),
-                LoginOutcome::EnrolmentRequired { token } => (token, "/login/enrol"),
-            };
-            with_session_cookie(&state, see_other(to), &token)
+            match outcome {
+                LoginOutcome::Complete { token } => signed_in(&state, &ctx, token).await,
+                LoginOutcome::TotpRequired { token } => with_session_cookie(&state, see_other("/login/totp"), &token),
+                LoginOutcome::EnrolmentRequired { token } => {
+                    with_session_cookie(&state, see_other("/login/enrol"), &token)
+                }
+            }
         }
         Err(e) => {
             let status = WebError::from(&e).status;

@@ -16,6 +16,7 @@ use axum::{
     response::{Html, IntoResponse, Response},
     routing::{get, post},
 };
+use fanguai_domain::policy::Capability;
 use fanguai_service::{Role, Session};
 
 use crate::{
@@ -117,9 +118,9 @@ impl Chrome {
         self.lang == Lang::En
     }
 
-    /// Localized name of a role.
+    /// Name of a role in the page language.
     pub fn role(&self, role: &Role) -> String {
-        self.tr.t(&format!("role-{}", role.id()))
+        self.pick(role.name_zh(), role.name_en()).to_owned()
     }
 
     /// Picks the text in the page language from a pair stored in both.
@@ -151,6 +152,16 @@ fn nav_for(session: &Session, tr: &Tr, path: &str) -> Vec<NavItem> {
             current: if href == "/" { path == "/" } else { path == href || path.starts_with(&format!("{href}/")) },
         })
         .collect()
+}
+
+/// The Fluent key describing a capability on the home page.
+pub fn capability_key(c: &Capability) -> String {
+    format!("cap-{}", c.id())
+}
+
+/// The stable id of a capability, as the API reports it.
+pub fn capability_id(c: &Capability) -> String {
+    c.id().to_owned()
 }
 
 pub(crate) mod permissions {
