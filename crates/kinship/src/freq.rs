@@ -131,12 +131,15 @@ pub struct FreqTable {
     loci: BTreeMap<String, LocusFreqs>,
 }
 
+/// A locus's first line and its rows (allele, frequency, line).
+type LocusRows = (usize, Vec<(Allele, f64, usize)>);
+
 /// Rows gathered while reading, before validation of the whole.
 struct Builder {
     name: String,
     errors: Vec<FreqError>,
     /// locus → (line of first mention, alleles with their lines)
-    loci: BTreeMap<String, (usize, Vec<(Allele, f64, usize)>)>,
+    loci: BTreeMap<String, LocusRows>,
 }
 
 impl Builder {

@@ -12,9 +12,9 @@
 //! negative controls are left out.
 //!
 //! ```text
-//! Sample Name	Marker	Allele 1	Allele 2	Allele 3	Height 1
-//! GT37019	D3S1358	16			1034
-//! GT37019	vWA	17	19		988
+//! Sample Name,Marker,Allele 1,Allele 2,Allele 3,Height 1
+//! GT37019,D3S1358,16,,,1034
+//! GT37019,vWA,17,19,,988
 //! ```
 //!
 //! **Long CSV** — `sample,locus,allele1,allele2`, one row per sample and locus; the

@@ -79,6 +79,8 @@ fn brenner_duo_table() {
     close(duo("12,13", "13,14", &p0), 1.0 / (4.0 * Q));
     // C = pq, AF = pr → 1/(4p)
     close(duo("12,13", "12,14", &p0), 1.0 / (4.0 * P));
+    // C = pr, AF = rs → 1/(4r)
+    close(duo("12,14", "14,16", &p0), 1.0 / (4.0 * R));
     // C = pq, AF = pq → (p+q)/(4pq)
     close(duo("12,13", "12,13", &p0), (P + Q) / (4.0 * P * Q));
 }

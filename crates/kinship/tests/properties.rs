@@ -1,4 +1,5 @@
 //! Properties every likelihood ratio must have, on random genotypes.
+#![allow(clippy::needless_range_loop)] // genotype indices double as frequency indices
 
 use std::collections::BTreeMap;
 

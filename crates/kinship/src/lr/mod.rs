@@ -508,9 +508,9 @@ fn locus_result(
         let (a, b) = g.alleles();
         shown[i] = (symbol(&mut frame, a), b.map(|b| symbol(&mut frame, b)));
     }
-    for s in 0..frame.n {
-        let allele = frame.alleles[s].expect("shown alleles are named");
-        match sources[s] {
+    for (allele, source) in frame.alleles[..frame.n].iter().zip(&sources) {
+        let allele = allele.expect("shown alleles are named");
+        match *source {
             FreqSource::Table => {}
             FreqSource::Absent => notes.push(format!(
                 "allele {allele} not in table {}: minimum frequency {} used",

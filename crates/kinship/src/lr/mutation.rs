@@ -54,7 +54,7 @@ pub(crate) struct Acc {
 
 impl Acc {
     pub fn add(&mut self, term: Term) {
-        if !(term.value > 0.0) {
+        if term.value.is_nan() || term.value <= 0.0 {
             return;
         }
         match &mut self.best {
