@@ -15,7 +15,11 @@ use fanguai_store::{AuditEventRow, Store, settings};
 /// Stands in for the vault's SHA-256 chain hash, whose cost is not the store's.
 fn hash(prev: &str, e: &AuditEventRow) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in prev.bytes().chain(e.seq.to_le_bytes()).chain(e.action.bytes()) {
+    for b in prev
+        .bytes()
+        .chain(e.seq.to_le_bytes())
+        .chain(e.action.bytes())
+    {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
