@@ -121,7 +121,10 @@ fn six_digits(s: &str) -> Result<u32, DivisionCodeError> {
     for (i, c) in s.chars().enumerate() {
         let d = c.to_digit(10).filter(|_| c.is_ascii_digit());
         let Some(d) = d else {
-            return Err(DivisionCodeError::Character { position: i + 1, found: c });
+            return Err(DivisionCodeError::Character {
+                position: i + 1,
+                found: c,
+            });
         };
         n = n * 10 + d;
     }
@@ -181,7 +184,9 @@ impl Level {
         }
     }
     fn from_zh(s: &str) -> Option<Level> {
-        [Level::Province, Level::Prefecture, Level::County].into_iter().find(|l| l.name_zh() == s)
+        [Level::Province, Level::Prefecture, Level::County]
+            .into_iter()
+            .find(|l| l.name_zh() == s)
     }
 }
 
@@ -214,7 +219,9 @@ impl Status {
         }
     }
     fn from_zh(s: &str) -> Option<Status> {
-        [Status::InUse, Status::Changed, Status::Retired].into_iter().find(|x| x.name_zh() == s)
+        [Status::InUse, Status::Changed, Status::Retired]
+            .into_iter()
+            .find(|x| x.name_zh() == s)
     }
 }
 
@@ -294,7 +301,11 @@ impl Division {
             Level::Province => self.name.to_owned(),
             Level::Prefecture => format!("{}{}", self.province_name, self.name),
             Level::County => {
-                format!("{}{}", self.prefecture_name.unwrap_or(self.province_name), self.name)
+                format!(
+                    "{}{}",
+                    self.prefecture_name.unwrap_or(self.province_name),
+                    self.name
+                )
             }
         }
     }
@@ -327,7 +338,10 @@ pub fn provinces() -> Vec<&'static Division> {
 /// county, and for a code that is no longer in use.
 pub fn children(code: DivisionCode) -> Vec<&'static Division> {
     let h = history();
-    h.children.get(&code.0).map(|ix| ix.iter().map(|&i| &h.records[i]).collect()).unwrap_or_default()
+    h.children
+        .get(&code.0)
+        .map(|ix| ix.iter().map(|&i| &h.records[i]).collect())
+        .unwrap_or_default()
 }
 
 /// The codes in use today that cover the area `code` named when it was last changed or
@@ -449,7 +463,14 @@ pub(crate) fn parse_history(text: &'static str) -> Result<History, HistoryError>
         None => return Err(err(1, "the table is empty".into())),
     };
     if header_fields != HEADER {
-        return Err(err(1, format!("expected the header {}, found {:?}", HEADER.join(","), header_fields)));
+        return Err(err(
+            1,
+            format!(
+                "expected the header {}, found {:?}",
+                HEADER.join(","),
+                header_fields
+            ),
+        ));
     }
 
     let mut rows: Vec<(usize, Division)> = Vec::new();
@@ -459,72 +480,108 @@ pub(crate) fn parse_history(text: &'static str) -> Result<History, HistoryError>
         }
         let f: Vec<&'static str> = raw.split(',').map(str::trim).collect();
         if f.len() != HEADER.len() {
-            return Err(err(line, format!("expected {} fields, found {}", HEADER.len(), f.len())));
+            return Err(err(
+                line,
+                format!("expected {} fields, found {}", HEADER.len(), f.len()),
+            ));
         }
         let code = six_digits(f[0]).map_err(|e| err(line, format!("代码: {e}")))?;
-        let province_name = non_empty(f[1]).ok_or_else(|| err(line, "一级行政区 is empty".into()))?;
+        let province_name =
+            non_empty(f[1]).ok_or_else(|| err(line, "一级行政区 is empty".into()))?;
         let name = non_empty(f[3]).ok_or_else(|| err(line, "名称 is empty".into()))?;
-        let level = Level::from_zh(f[4]).ok_or_else(|| err(line, format!("级别 {:?} is not 省级, 地级 or 县级", f[4])))?;
-        let status =
-            Status::from_zh(f[5]).ok_or_else(|| err(line, format!("状态 {:?} is not 在用, 变更 or 弃用", f[5])))?;
-        let first_year = year(f[6]).ok_or_else(|| err(line, format!("启用时间 {:?} is not a year", f[6])))?;
+        let level = Level::from_zh(f[4])
+            .ok_or_else(|| err(line, format!("级别 {:?} is not 省级, 地级 or 县级", f[4])))?;
+        let status = Status::from_zh(f[5])
+            .ok_or_else(|| err(line, format!("状态 {:?} is not 在用, 变更 or 弃用", f[5])))?;
+        let first_year =
+            year(f[6]).ok_or_else(|| err(line, format!("启用时间 {:?} is not a year", f[6])))?;
         let last_year = match f[7] {
             "" => None,
-            s => Some(year(s).ok_or_else(|| err(line, format!("变更/弃用时间 {s:?} is not a year")))?),
+            s => Some(
+                year(s).ok_or_else(|| err(line, format!("变更/弃用时间 {s:?} is not a year")))?,
+            ),
         };
         match (status, last_year) {
-            (Status::InUse, Some(_)) => return Err(err(line, "a code in use has a 变更/弃用时间".into())),
+            (Status::InUse, Some(_)) => {
+                return Err(err(line, "a code in use has a 变更/弃用时间".into()));
+            }
             (Status::Changed | Status::Retired, None) => {
-                return Err(err(line, "a changed or retired code has no 变更/弃用时间".into()));
+                return Err(err(
+                    line,
+                    "a changed or retired code has no 变更/弃用时间".into(),
+                ));
             }
             (_, Some(l)) if l < first_year => {
-                return Err(err(line, format!("变更/弃用时间 {l} is before 启用时间 {first_year}")));
+                return Err(err(
+                    line,
+                    format!("变更/弃用时间 {l} is before 启用时间 {first_year}"),
+                ));
             }
             _ => {}
         }
         let (prefecture_name, prefecture) = match (level, f[2]) {
             (Level::Province, "") => (None, None),
-            (Level::Province, other) => return Err(err(line, format!("a province has 二级行政区 {other:?}"))),
+            (Level::Province, other) => {
+                return Err(err(line, format!("a province has 二级行政区 {other:?}")));
+            }
             (Level::Prefecture, _) => (None, None),
             (Level::County, DIRECT) => (None, None),
-            (Level::County, "") => return Err(err(line, "a county-level division has no 二级行政区".into())),
+            (Level::County, "") => {
+                return Err(err(
+                    line,
+                    "a county-level division has no 二级行政区".into(),
+                ));
+            }
             (Level::County, p) => (Some(p), Some(DivisionCode(code / 100 * 100))),
         };
         let mut replaced_by = Vec::new();
         for item in f[8].split(';').map(str::trim).filter(|s| !s.is_empty()) {
             let (c, y) = match item.split_once('[') {
                 Some((c, rest)) => {
-                    let y = rest
-                        .strip_suffix(']')
-                        .and_then(year)
-                        .ok_or_else(|| err(line, format!("新代码 {item:?}: expected CODE[YEAR]")))?;
+                    let y = rest.strip_suffix(']').and_then(year).ok_or_else(|| {
+                        err(line, format!("新代码 {item:?}: expected CODE[YEAR]"))
+                    })?;
                     (c, y)
                 }
                 None => {
-                    let y = last_year.ok_or_else(|| err(line, format!("新代码 {item:?} of a code in use needs a [YEAR]")))?;
+                    let y = last_year.ok_or_else(|| {
+                        err(
+                            line,
+                            format!("新代码 {item:?} of a code in use needs a [YEAR]"),
+                        )
+                    })?;
                     (item, y)
                 }
             };
             let c = six_digits(c).map_err(|e| err(line, format!("新代码 {item:?}: {e}")))?;
-            replaced_by.push(Replacement { code: DivisionCode(c), year: y });
+            replaced_by.push(Replacement {
+                code: DivisionCode(c),
+                year: y,
+            });
         }
-        rows.push((line, Division {
-            code: DivisionCode(code),
-            name,
-            province_name,
-            prefecture_name,
-            level,
-            status,
-            first_year,
-            last_year,
-            replaced_by,
-            prefecture,
-        }));
+        rows.push((
+            line,
+            Division {
+                code: DivisionCode(code),
+                name,
+                province_name,
+                prefecture_name,
+                level,
+                status,
+                first_year,
+                last_year,
+                replaced_by,
+                prefecture,
+            },
+        ));
     }
 
     // Cross-references are checked before sorting, while line numbers are at hand.
     let codes_at = |lvl: Level| -> HashSet<u32> {
-        rows.iter().filter(|(_, d)| d.level == lvl).map(|(_, d)| d.code.0).collect()
+        rows.iter()
+            .filter(|(_, d)| d.level == lvl)
+            .map(|(_, d)| d.code.0)
+            .collect()
     };
     let provinces_known = codes_at(Level::Province);
     let prefectures_known = codes_at(Level::Prefecture);
@@ -532,25 +589,46 @@ pub(crate) fn parse_history(text: &'static str) -> Result<History, HistoryError>
     let mut in_use_seen = HashSet::new();
     for (line, d) in &rows {
         if !provinces_known.contains(&d.code.province().0) {
-            return Err(err(*line, format!("province {} of {} is not in the table", d.code.province(), d.code)));
+            return Err(err(
+                *line,
+                format!(
+                    "province {} of {} is not in the table",
+                    d.code.province(),
+                    d.code
+                ),
+            ));
         }
         if let Some(p) = d.prefecture
             && !prefectures_known.contains(&p.0)
         {
-            return Err(err(*line, format!("prefecture {p} of {} is not in the table", d.code)));
+            return Err(err(
+                *line,
+                format!("prefecture {p} of {} is not in the table", d.code),
+            ));
         }
-        if let Some(r) = d.replaced_by.iter().find(|r| !all_known.contains(&r.code.0)) {
+        if let Some(r) = d
+            .replaced_by
+            .iter()
+            .find(|r| !all_known.contains(&r.code.0))
+        {
             return Err(err(*line, format!("新代码 {} is not in the table", r.code)));
         }
         if d.is_in_use() && !in_use_seen.insert(d.code.0) {
-            return Err(err(*line, format!("code {} is in use in two records", d.code)));
+            return Err(err(
+                *line,
+                format!("code {} is in use in two records", d.code),
+            ));
         }
     }
 
     rows.sort_by_key(|(_, d)| (d.code.0, d.first_year));
     let (lines, records): (Vec<usize>, Vec<Division>) = rows.into_iter().unzip();
 
-    let in_use: HashSet<u32> = records.iter().filter(|d| d.is_in_use()).map(|d| d.code.0).collect();
+    let in_use: HashSet<u32> = records
+        .iter()
+        .filter(|d| d.is_in_use())
+        .map(|d| d.code.0)
+        .collect();
     let mut children: HashMap<u32, Vec<usize>> = HashMap::new();
     let mut provinces = Vec::new();
     for (i, d) in records.iter().enumerate().filter(|(_, d)| d.is_in_use()) {
@@ -565,7 +643,10 @@ pub(crate) fn parse_history(text: &'static str) -> Result<History, HistoryError>
         // A division in use under a parent no longer in use would be unreachable from
         // the picker; the table has none, and a future edition that did should show up.
         if !in_use.contains(&parent) {
-            return Err(err(lines[i], format!("{} is in use but its parent {parent:06} is not", d.code)));
+            return Err(err(
+                lines[i],
+                format!("{} is in use but its parent {parent:06} is not", d.code),
+            ));
         }
         children.entry(parent).or_default().push(i);
     }
@@ -575,7 +656,12 @@ pub(crate) fn parse_history(text: &'static str) -> Result<History, HistoryError>
         .map(|d| d.code.0)
         .collect();
 
-    Ok(History { records, children, provinces, cities })
+    Ok(History {
+        records,
+        children,
+        provinces,
+        cities,
+    })
 }
 
 fn non_empty(s: &'static str) -> Option<&'static str> {
@@ -619,9 +705,18 @@ mod tests {
         assert_eq!(
             d.replaced_by(),
             &[
-                Replacement { code: code("430211"), year: 1984 },
-                Replacement { code: code("430211"), year: 1997 },
-                Replacement { code: code("430212"), year: 2018 },
+                Replacement {
+                    code: code("430211"),
+                    year: 1984
+                },
+                Replacement {
+                    code: code("430211"),
+                    year: 1997
+                },
+                Replacement {
+                    code: code("430212"),
+                    year: 2018
+                },
             ]
         );
     }
@@ -645,7 +740,11 @@ mod tests {
     fn every_code_resolves_to_codes_in_use() {
         for d in all_records() {
             for s in current_successors(d.code()) {
-                assert!(lookup(s).is_some_and(Division::is_in_use), "{} → {s}", d.code());
+                assert!(
+                    lookup(s).is_some_and(Division::is_in_use),
+                    "{} → {s}",
+                    d.code()
+                );
             }
         }
     }
@@ -654,17 +753,34 @@ mod tests {
     fn children_walk_province_prefecture_county() {
         let hunan: Vec<_> = children(code("430000")).iter().map(|d| d.name()).collect();
         assert!(hunan.contains(&"株洲市"), "{hunan:?}");
-        let zhuzhou: Vec<_> = children(code("430200")).iter().map(|d| d.code().to_string()).collect();
+        let zhuzhou: Vec<_> = children(code("430200"))
+            .iter()
+            .map(|d| d.code().to_string())
+            .collect();
         assert_eq!(
             zhuzhou,
-            ["430202", "430203", "430204", "430211", "430212", "430223", "430224", "430225", "430281"]
+            [
+                "430202", "430203", "430204", "430211", "430212", "430223", "430224", "430225",
+                "430281"
+            ]
         );
         assert!(children(code("430212")).is_empty());
-        assert!(children(code("430221")).is_empty(), "a retired code has no children in use");
+        assert!(
+            children(code("430221")).is_empty(),
+            "a retired code has no children in use"
+        );
         // Municipalities list their districts directly.
-        assert!(children(code("110000")).iter().any(|d| d.name() == "东城区"));
+        assert!(
+            children(code("110000"))
+                .iter()
+                .any(|d| d.name() == "东城区")
+        );
         // Counties directly under a province appear beside its prefectures.
-        assert!(children(code("420000")).iter().any(|d| d.name() == "仙桃市"));
+        assert!(
+            children(code("420000"))
+                .iter()
+                .any(|d| d.name() == "仙桃市")
+        );
     }
 
     #[test]
@@ -676,7 +792,10 @@ mod tests {
             reached += 1;
             stack.extend(children(d.code()));
         }
-        assert_eq!(reached, all_records().iter().filter(|d| d.is_in_use()).count());
+        assert_eq!(
+            reached,
+            all_records().iter().filter(|d| d.is_in_use()).count()
+        );
     }
 
     #[test]
@@ -687,21 +806,39 @@ mod tests {
         assert_eq!(c.prefecture(), Some(code("440300")));
         assert_eq!(current_successor(c), Some(code("440300")));
         // Prefectures that were never cities had no 市辖区 entry.
-        assert!(DivisionCode::parse("432101").is_err(), "湘潭地区 was not a city");
+        assert!(
+            DivisionCode::parse("432101").is_err(),
+            "湘潭地区 was not a city"
+        );
         // Real codes ending in 01 are ordinary records.
         assert!(!code("110101").is_city_districts());
     }
 
     #[test]
     fn parse_names_the_problem() {
-        assert_eq!(DivisionCode::parse("43022").unwrap_err().code(), "division_code.length");
+        assert_eq!(
+            DivisionCode::parse("43022").unwrap_err().code(),
+            "division_code.length"
+        );
         assert_eq!(
             DivisionCode::parse("43O221").unwrap_err(),
-            DivisionCodeError::Character { position: 3, found: 'O' }
+            DivisionCodeError::Character {
+                position: 3,
+                found: 'O'
+            }
         );
-        assert_eq!(DivisionCode::parse("999999").unwrap_err().code(), "division_code.unknown");
-        assert_eq!(DivisionCode::parse(" 430202 ").unwrap().to_string(), "430202");
-        assert!(DivisionCode::parse("４３０２０２").is_err(), "full-width digits are for ID numbers, not codes");
+        assert_eq!(
+            DivisionCode::parse("999999").unwrap_err().code(),
+            "division_code.unknown"
+        );
+        assert_eq!(
+            DivisionCode::parse(" 430202 ").unwrap().to_string(),
+            "430202"
+        );
+        assert!(
+            DivisionCode::parse("４３０２０２").is_err(),
+            "full-width digits are for ID numbers, not codes"
+        );
     }
 
     #[test]
@@ -710,20 +847,32 @@ mod tests {
         assert_eq!(lookup(code("110101")).unwrap().place_name(), "北京市东城区");
         assert_eq!(lookup(code("429004")).unwrap().place_name(), "湖北省仙桃市");
         assert_eq!(lookup(code("430200")).unwrap().place_name(), "湖南省株洲市");
-        assert_eq!(lookup(code("432123")).unwrap().place_name(), "湘潭地区醴陵县");
+        assert_eq!(
+            lookup(code("432123")).unwrap().place_name(),
+            "湘潭地区醴陵县"
+        );
     }
 
     #[test]
     fn malformed_tables_fail_with_the_line() {
-        let head = "\u{FEFF}代码,一级行政区,二级行政区,名称,级别,状态,启用时间,变更/弃用时间,新代码\n";
+        let head =
+            "\u{FEFF}代码,一级行政区,二级行政区,名称,级别,状态,启用时间,变更/弃用时间,新代码\n";
         let ok = "430000,湖南省,,湖南省,省级,在用,1981,,\n";
         let cases: [(&'static str, usize, &str); 6] = [
             ("430000,湖南省,,湖南省,省级,在用,1981\n", 2, "fields"),
             ("43000x,湖南省,,湖南省,省级,在用,1981,,\n", 2, "代码"),
             ("430000,湖南省,,湖南省,部级,在用,1981,,\n", 2, "级别"),
             ("430000,湖南省,,湖南省,省级,弃用,1981,,\n", 2, "no 变更"),
-            ("430000,湖南省,,湖南省,省级,在用,1981,,\n430200,湖南省,株洲市,株洲市,地级,弃用,1981,1980,\n", 3, "before"),
-            ("430000,湖南省,,湖南省,省级,在用,1981,,\n430221,湖南省,株洲市,株洲县,县级,在用,1981,,\n", 3, "prefecture 430200"),
+            (
+                "430000,湖南省,,湖南省,省级,在用,1981,,\n430200,湖南省,株洲市,株洲市,地级,弃用,1981,1980,\n",
+                3,
+                "before",
+            ),
+            (
+                "430000,湖南省,,湖南省,省级,在用,1981,,\n430221,湖南省,株洲市,株洲县,县级,在用,1981,,\n",
+                3,
+                "prefecture 430200",
+            ),
         ];
         for (body, line, reason) in cases {
             let text: &'static str = format!("{head}{body}").leak();

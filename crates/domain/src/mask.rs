@@ -15,11 +15,11 @@ use crate::ids::Phone;
 /// Two-character surnames (复姓). A name that starts with one keeps both characters:
 /// 欧阳** rather than 欧***, because 欧 alone would be a different surname.
 const COMPOUND_SURNAMES: &[&str] = &[
-    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯",
-    "轩辕", "令狐", "端木", "独孤", "南宫", "西门", "呼延", "澹台", "闻人", "申屠", "万俟", "太史", "赫连",
-    "钟离", "濮阳", "公冶", "宗政", "仲孙", "单于", "东郭", "百里", "左丘", "第五", "谷梁", "拓跋", "司空",
-    "淳于", "公羊", "漆雕", "乐正", "壤驷", "公良", "梁丘", "段干", "巫马", "南门", "羊舌", "微生", "子车",
-    "颛孙", "亓官", "司寇", "鲜于", "闾丘",
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
+    "夏侯", "轩辕", "令狐", "端木", "独孤", "南宫", "西门", "呼延", "澹台", "闻人", "申屠", "万俟",
+    "太史", "赫连", "钟离", "濮阳", "公冶", "宗政", "仲孙", "单于", "东郭", "百里", "左丘", "第五",
+    "谷梁", "拓跋", "司空", "淳于", "公羊", "漆雕", "乐正", "壤驷", "公良", "梁丘", "段干", "巫马",
+    "南门", "羊舌", "微生", "子车", "颛孙", "亓官", "司寇", "鲜于", "闾丘",
 ];
 
 /// Characters that separate the parts of a name and stay visible: spaces, the middle dot
@@ -98,7 +98,12 @@ pub fn resident_id(raw: &str) -> String {
     let compact: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
     let n = compact.chars().count();
     if (n == 15 || n == 18) && compact.is_ascii() {
-        format!("{}{}{}", &compact[..4], "*".repeat(n - 8), &compact[n - 4..])
+        format!(
+            "{}{}{}",
+            &compact[..4],
+            "*".repeat(n - 8),
+            &compact[n - 4..]
+        )
     } else {
         "******".to_owned()
     }
@@ -295,8 +300,14 @@ mod tests {
         assert_eq!(age(date!(2008 - 02 - 29), date!(2025 - 02 - 28)), Some(16));
         assert_eq!(age(date!(2008 - 02 - 29), today), Some(17));
         assert_eq!(age(date!(2025 - 03 - 02), today), None);
-        assert_eq!(AgeBand::of(date!(2011 - 03 - 02), today), Some(AgeBand::From6To13));
-        assert_eq!(AgeBand::of(date!(2011 - 03 - 01), today), Some(AgeBand::From14To17));
+        assert_eq!(
+            AgeBand::of(date!(2011 - 03 - 02), today),
+            Some(AgeBand::From6To13)
+        );
+        assert_eq!(
+            AgeBand::of(date!(2011 - 03 - 01), today),
+            Some(AgeBand::From14To17)
+        );
         assert!(AgeBand::From14To17.is_minor());
         assert!(!AgeBand::From18To24.is_minor());
         assert_eq!(AgeBand::From60.label_zh(), "60岁及以上");
@@ -314,7 +325,10 @@ mod tests {
                 assert_eq!(AgeBand::of_age(a), b);
             }
             expected_low = hi.map_or(u16::MAX, |h| h + 1);
-            assert_eq!(serde_json::to_string(&b).unwrap(), format!("\"{}\"", b.id()));
+            assert_eq!(
+                serde_json::to_string(&b).unwrap(),
+                format!("\"{}\"", b.id())
+            );
         }
     }
 }

@@ -262,17 +262,31 @@ mod tests {
                 "{} is not a slug",
                 u.id
             );
-            assert!(u.duties_en.is_ascii(), "{}: the translation should be plain English", u.id);
+            assert!(
+                u.duties_en.is_ascii(),
+                "{}: the translation should be plain English",
+                u.id
+            );
         }
     }
 
     #[test]
     fn the_public_security_bureau_alone_leads() {
-        let leads: Vec<_> = MEMBER_UNITS.iter().filter(|u| u.lead).map(|u| u.id).collect();
+        let leads: Vec<_> = MEMBER_UNITS
+            .iter()
+            .filter(|u| u.lead)
+            .map(|u| u.id)
+            .collect();
         assert_eq!(leads, [LEAD_UNIT_ID]);
         assert_eq!(lead_unit().name_zh, "市公安局");
-        assert_eq!(member_unit("womens-federation").map(|u| u.name_zh), Some("市妇联"));
-        assert_eq!(member_unit("civil-affairs").map(|u| u.name_zh), Some("市民政局"));
+        assert_eq!(
+            member_unit("womens-federation").map(|u| u.name_zh),
+            Some("市妇联")
+        );
+        assert_eq!(
+            member_unit("civil-affairs").map(|u| u.name_zh),
+            Some("市民政局")
+        );
         assert!(member_unit("nobody").is_none());
     }
 
@@ -283,7 +297,10 @@ mod tests {
         let start = PLAN.find("共同推进全市反拐工作。").unwrap() + "共同推进全市反拐工作。".len();
         let end = PLAN.find("四、具体任务").unwrap();
         let section = PLAN[start..end].trim();
-        let rebuilt: Vec<String> = MEMBER_UNITS.iter().map(|u| format!("{}:{}", u.name_zh, u.duties_zh)).collect();
+        let rebuilt: Vec<String> = MEMBER_UNITS
+            .iter()
+            .map(|u| format!("{}:{}", u.name_zh, u.duties_zh))
+            .collect();
         assert_eq!(section, rebuilt.join(" "));
     }
 }

@@ -136,19 +136,24 @@ impl VictimSections {
         self.0 == 0
     }
     pub fn iter(self) -> impl Iterator<Item = VictimSection> {
-        VictimSection::ALL.into_iter().filter(move |s| self.contains(*s))
+        VictimSection::ALL
+            .into_iter()
+            .filter(move |s| self.contains(*s))
     }
 }
 
 impl FromIterator<VictimSection> for VictimSections {
     fn from_iter<I: IntoIterator<Item = VictimSection>>(iter: I) -> Self {
-        iter.into_iter().fold(VictimSections::NONE, VictimSections::with)
+        iter.into_iter()
+            .fold(VictimSections::NONE, VictimSections::with)
     }
 }
 
 impl fmt::Debug for VictimSections {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_set().entries(self.iter().map(VictimSection::id)).finish()
+        f.debug_set()
+            .entries(self.iter().map(VictimSection::id))
+            .finish()
     }
 }
 
@@ -168,32 +173,63 @@ pub enum Action {
     /// Check the audit hash chain for edits and gaps (reveals no event's content).
     VerifyAuditChain,
     /// Aggregated figures: counts, clearance rate, share of victims helped.
-    ViewFigures { scope: Scope },
+    ViewFigures {
+        scope: Scope,
+    },
     /// Lists of masked records (张*, age band, district) for supervision.
-    ViewMaskedSummary { scope: Scope },
+    ViewMaskedSummary {
+        scope: Scope,
+    },
     /// Meetings, tasks and supervision (督办) of the joint conference.
     ManageConferenceTasks,
     /// A unit's tasks, implementation plan (实施计划), activities.
-    ViewUnitWork { unit: UnitId },
-    EditUnitWork { unit: UnitId },
+    ViewUnitWork {
+        unit: UnitId,
+    },
+    EditUnitWork {
+        unit: UnitId,
+    },
     /// Member units report to law enforcement (the plan's reporting system).
     SubmitTip,
     /// A tip's content; the reporter's identity is [`Action::RevealReporter`].
-    ReadTip { owner_unit: UnitId, assigned_to: Option<UserId> },
+    ReadTip {
+        owner_unit: UnitId,
+        assigned_to: Option<UserId>,
+    },
     /// Accept, reject, assign or turn into a case.
-    TriageTip { owner_unit: UnitId, assigned_to: Option<UserId> },
+    TriageTip {
+        owner_unit: UnitId,
+        assigned_to: Option<UserId>,
+    },
     /// Who reported. `supervisor_of_assignee`: the actor supervises the assigned
     /// investigator.
-    RevealReporter { owner_unit: UnitId, assigned_to: Option<UserId>, supervisor_of_assignee: bool },
+    RevealReporter {
+        owner_unit: UnitId,
+        assigned_to: Option<UserId>,
+        supervisor_of_assignee: bool,
+    },
     /// Register (立案) a case in `unit`.
-    OpenCase { unit: UnitId },
+    OpenCase {
+        unit: UnitId,
+    },
     /// `assigned`: the actor is on the case. `referred_to_actor_unit`: the case was
     /// referred to the actor's unit.
-    ReadCase { owner_unit: UnitId, assigned: bool, referred_to_actor_unit: bool },
-    WriteCase { owner_unit: UnitId, assigned: bool },
-    AssignCase { owner_unit: UnitId },
+    ReadCase {
+        owner_unit: UnitId,
+        assigned: bool,
+        referred_to_actor_unit: bool,
+    },
+    WriteCase {
+        owner_unit: UnitId,
+        assigned: bool,
+    },
+    AssignCase {
+        owner_unit: UnitId,
+    },
     /// Open a dedicated archive for a rescued person in `unit`.
-    RegisterVictim { unit: UnitId },
+    RegisterVictim {
+        unit: UnitId,
+    },
     /// `assigned`: the actor is the person's assigned carer in the owning unit.
     /// `referred_sections`: sections under an active referral to the actor's unit.
     /// `linked_case_investigator`: the actor investigates a case linked to the person.
@@ -212,10 +248,16 @@ pub enum Action {
         linked_case_investigator: bool,
     },
     /// Refer a victim (some sections) to another unit for care.
-    ReferVictim { owner_unit: UnitId, assigned: bool, linked_case_investigator: bool },
+    ReferVictim {
+        owner_unit: UnitId,
+        assigned: bool,
+        linked_case_investigator: bool,
+    },
     /// Open a record one has no assignment to, in an emergency, with a stated purpose;
     /// audited and notified to the owner. Never reveals a reporter.
-    BreakGlass { record: RecordKind },
+    BreakGlass {
+        record: RecordKind,
+    },
     /// STR profiles, by sample code only.
     ReadDnaProfile,
     RecordDnaProfile,
@@ -228,7 +270,9 @@ impl Action {
     pub fn id(&self) -> &'static str {
         match self {
             Action::ViewHome => "home.view",
-            Action::ManageOwnAccount(AccountChange::EnrolSecondFactor) => "account.enrol_second_factor",
+            Action::ManageOwnAccount(AccountChange::EnrolSecondFactor) => {
+                "account.enrol_second_factor"
+            }
             Action::ManageOwnAccount(AccountChange::ChangePassword) => "account.change_password",
             Action::ManageOwnAccount(AccountChange::EndSessions) => "account.end_sessions",
             Action::ManageOwnAccount(AccountChange::Preferences) => "account.preferences",
@@ -294,7 +338,11 @@ impl Decision {
             (Decision::Allow, _) | (_, Decision::Allow) => Decision::Allow,
             (Decision::AllowMasked, _) | (_, Decision::AllowMasked) => Decision::AllowMasked,
             (Decision::Deny(a), Decision::Deny(b)) => {
-                Decision::Deny(if b.specificity() > a.specificity() { b } else { a })
+                Decision::Deny(if b.specificity() > a.specificity() {
+                    b
+                } else {
+                    a
+                })
             }
         }
     }
@@ -403,7 +451,9 @@ pub fn decide(actor: &Actor, action: &Action) -> Decision {
 fn decide_for_role(role: Role, actor: &Actor, action: &Action) -> Decision {
     use Decision::{Allow, AllowMasked, Deny};
     use DenyReason::{AdminNoCaseData, NotAssigned, NotLinked, NotReferred, Section, Unit};
-    use Role::{Admin, Auditor, Caseworker, Convenor, Investigator, Lab, Liaison, Office, Supervisor};
+    use Role::{
+        Admin, Auditor, Caseworker, Convenor, Investigator, Lab, Liaison, Office, Supervisor,
+    };
     const NO: Decision = Deny(DenyReason::Role);
     const NO_ADMIN: Decision = Deny(AdminNoCaseData);
 
@@ -414,15 +464,22 @@ fn decide_for_role(role: Role, actor: &Actor, action: &Action) -> Decision {
 
     match action {
         Action::ViewHome | Action::ManageOwnAccount(_) | Action::ViewUnitDirectory => match role {
-            Investigator | Supervisor | Caseworker | Lab | Liaison | Office | Convenor | Auditor | Admin => Allow,
+            Investigator | Supervisor | Caseworker | Lab | Liaison | Office | Convenor
+            | Auditor | Admin => Allow,
         },
-        Action::ManageUsers | Action::ManageUnits | Action::ManageConfiguration | Action::RotateKeys => match role {
+        Action::ManageUsers
+        | Action::ManageUnits
+        | Action::ManageConfiguration
+        | Action::RotateKeys => match role {
             Admin => Allow,
-            Investigator | Supervisor | Caseworker | Lab | Liaison | Office | Convenor | Auditor => NO,
+            Investigator | Supervisor | Caseworker | Lab | Liaison | Office | Convenor
+            | Auditor => NO,
         },
         Action::ViewAuditLog => match role {
             Auditor => Allow,
-            Investigator | Supervisor | Caseworker | Lab | Liaison | Office | Convenor | Admin => NO,
+            Investigator | Supervisor | Caseworker | Lab | Liaison | Office | Convenor | Admin => {
+                NO
+            }
         },
         Action::VerifyAuditChain => match role {
             Auditor | Admin => Allow,
@@ -452,30 +509,43 @@ fn decide_for_role(role: Role, actor: &Actor, action: &Action) -> Decision {
         },
         Action::EditUnitWork { unit } => match role {
             Liaison => allow_if(own(unit), Unit),
-            Investigator | Supervisor | Caseworker | Lab | Office | Convenor | Auditor | Admin => NO,
+            Investigator | Supervisor | Caseworker | Lab | Office | Convenor | Auditor | Admin => {
+                NO
+            }
         },
         Action::SubmitTip => match role {
             Investigator | Supervisor | Caseworker | Liaison | Office | Convenor => Allow,
             Lab | Auditor => NO,
             Admin => NO_ADMIN,
         },
-        Action::ReadTip { owner_unit, assigned_to } => match role {
+        Action::ReadTip {
+            owner_unit,
+            assigned_to,
+        } => match role {
             Investigator | Supervisor => allow_if(own(owner_unit) || is_me(assigned_to), Unit),
             Office | Convenor => AllowMasked,
             Caseworker | Lab | Liaison | Auditor => NO,
             Admin => NO_ADMIN,
         },
-        Action::TriageTip { owner_unit, assigned_to } => match role {
+        Action::TriageTip {
+            owner_unit,
+            assigned_to,
+        } => match role {
             Investigator | Supervisor => allow_if(own(owner_unit) || is_me(assigned_to), Unit),
             Caseworker | Lab | Liaison | Office | Convenor | Auditor => NO,
             Admin => NO_ADMIN,
         },
-        Action::RevealReporter { owner_unit, assigned_to, supervisor_of_assignee } => {
+        Action::RevealReporter {
+            owner_unit,
+            assigned_to,
+            supervisor_of_assignee,
+        } => {
             let not_mine = if own(owner_unit) { NotAssigned } else { Unit };
             match role {
                 Investigator => allow_if(is_me(assigned_to), not_mine),
                 Supervisor => allow_if(
-                    is_me(assigned_to) || (own(owner_unit) && assigned_to.is_some() && *supervisor_of_assignee),
+                    is_me(assigned_to)
+                        || (own(owner_unit) && assigned_to.is_some() && *supervisor_of_assignee),
                     not_mine,
                 ),
                 Caseworker | Lab | Liaison | Office | Convenor | Auditor => NO,
@@ -487,7 +557,11 @@ fn decide_for_role(role: Role, actor: &Actor, action: &Action) -> Decision {
             Caseworker | Lab | Liaison | Office | Convenor | Auditor => NO,
             Admin => NO_ADMIN,
         },
-        Action::ReadCase { owner_unit, assigned, referred_to_actor_unit } => match role {
+        Action::ReadCase {
+            owner_unit,
+            assigned,
+            referred_to_actor_unit,
+        } => match role {
             Investigator if *assigned => Allow,
             Investigator if own(owner_unit) || *referred_to_actor_unit => AllowMasked,
             Investigator => Deny(Unit),
@@ -500,7 +574,10 @@ fn decide_for_role(role: Role, actor: &Actor, action: &Action) -> Decision {
             Lab | Liaison | Auditor => NO,
             Admin => NO_ADMIN,
         },
-        Action::WriteCase { owner_unit, assigned } => match role {
+        Action::WriteCase {
+            owner_unit,
+            assigned,
+        } => match role {
             Investigator if *assigned => Allow,
             Investigator => Deny(if own(owner_unit) { NotAssigned } else { Unit }),
             Supervisor => allow_if(*assigned || own(owner_unit), Unit),
@@ -517,7 +594,13 @@ fn decide_for_role(role: Role, actor: &Actor, action: &Action) -> Decision {
             Lab | Liaison | Office | Convenor | Auditor => NO,
             Admin => NO_ADMIN,
         },
-        Action::ReadVictim { owner_unit, section, assigned, referred_sections, linked_case_investigator } => {
+        Action::ReadVictim {
+            owner_unit,
+            section,
+            assigned,
+            referred_sections,
+            linked_case_investigator,
+        } => {
             let investigates = *linked_case_investigator;
             let identity = *section == VictimSection::Identity;
             match role {
@@ -539,21 +622,29 @@ fn decide_for_role(role: Role, actor: &Actor, action: &Action) -> Decision {
                 Admin => NO_ADMIN,
             }
         }
-        Action::WriteVictim { owner_unit, section, assigned, referred_sections, linked_case_investigator } => {
-            match role {
-                Caseworker if own(owner_unit) && *assigned => Allow,
-                Caseworker if referred_sections.contains(*section) => Allow,
-                Caseworker if own(owner_unit) => Deny(NotAssigned),
-                Caseworker => Deny(NotReferred),
-                Investigator | Supervisor if *linked_case_investigator => {
-                    allow_if(VictimSections::INVESTIGATION.contains(*section), Section)
-                }
-                Investigator | Supervisor => Deny(NotLinked),
-                Lab | Liaison | Office | Convenor | Auditor => NO,
-                Admin => NO_ADMIN,
+        Action::WriteVictim {
+            owner_unit,
+            section,
+            assigned,
+            referred_sections,
+            linked_case_investigator,
+        } => match role {
+            Caseworker if own(owner_unit) && *assigned => Allow,
+            Caseworker if referred_sections.contains(*section) => Allow,
+            Caseworker if own(owner_unit) => Deny(NotAssigned),
+            Caseworker => Deny(NotReferred),
+            Investigator | Supervisor if *linked_case_investigator => {
+                allow_if(VictimSections::INVESTIGATION.contains(*section), Section)
             }
-        }
-        Action::ReferVictim { owner_unit, assigned, linked_case_investigator } => match role {
+            Investigator | Supervisor => Deny(NotLinked),
+            Lab | Liaison | Office | Convenor | Auditor => NO,
+            Admin => NO_ADMIN,
+        },
+        Action::ReferVictim {
+            owner_unit,
+            assigned,
+            linked_case_investigator,
+        } => match role {
             Caseworker if own(owner_unit) => allow_if(*assigned, NotAssigned),
             Caseworker => Deny(Unit),
             Investigator | Supervisor => allow_if(*linked_case_investigator, NotLinked),
@@ -566,11 +657,15 @@ fn decide_for_role(role: Role, actor: &Actor, action: &Action) -> Decision {
             Lab | Liaison | Office | Convenor | Auditor => NO,
             Admin => NO_ADMIN,
         },
-        Action::ReadDnaProfile | Action::RecordDnaProfile | Action::RunKinshipSearch => match role {
-            Lab => Allow,
-            Investigator | Supervisor | Caseworker | Liaison | Office | Convenor | Auditor => NO,
-            Admin => NO_ADMIN,
-        },
+        Action::ReadDnaProfile | Action::RecordDnaProfile | Action::RunKinshipSearch => {
+            match role {
+                Lab => Allow,
+                Investigator | Supervisor | Caseworker | Liaison | Office | Convenor | Auditor => {
+                    NO
+                }
+                Admin => NO_ADMIN,
+            }
+        }
         Action::ManageFrequencyTables => match role {
             // The lab knows which validated table applies; the admin may load it for them.
             Lab | Admin => Allow,
@@ -683,10 +778,14 @@ impl Capability {
             Capability::RotateKeys => vec![Action::RotateKeys],
             Capability::ViewAuditLog => vec![Action::ViewAuditLog],
             Capability::VerifyAuditChain => vec![Action::VerifyAuditChain],
-            Capability::ViewFigures => vec![Action::ViewFigures { scope: Scope::Unit(own()) }],
+            Capability::ViewFigures => vec![Action::ViewFigures {
+                scope: Scope::Unit(own()),
+            }],
             Capability::ViewCityFigures => vec![Action::ViewFigures { scope: Scope::City }],
             Capability::ViewMaskedSummaries => vec![
-                Action::ViewMaskedSummary { scope: Scope::Unit(own()) },
+                Action::ViewMaskedSummary {
+                    scope: Scope::Unit(own()),
+                },
                 Action::ViewMaskedSummary { scope: Scope::City },
             ],
             Capability::ManageConferenceTasks => vec![Action::ManageConferenceTasks],
@@ -694,10 +793,17 @@ impl Capability {
             Capability::EditUnitWork => vec![Action::EditUnitWork { unit: own() }],
             Capability::SubmitTip => vec![Action::SubmitTip],
             Capability::Tips => {
-                vec![Action::ReadTip { owner_unit: own(), assigned_to: Some(actor.user_id.clone()) }]
+                vec![Action::ReadTip {
+                    owner_unit: own(),
+                    assigned_to: Some(actor.user_id.clone()),
+                }]
             }
             Capability::Cases => {
-                vec![Action::ReadCase { owner_unit: own(), assigned: true, referred_to_actor_unit: true }]
+                vec![Action::ReadCase {
+                    owner_unit: own(),
+                    assigned: true,
+                    referred_to_actor_unit: true,
+                }]
             }
             Capability::Victims => vec![Action::ReadVictim {
                 owner_unit: own(),
@@ -726,6 +832,10 @@ impl Serialize for Capability {
 pub fn capabilities(actor: &Actor) -> Vec<Capability> {
     Capability::ALL
         .into_iter()
-        .filter(|c| c.probes(actor).iter().any(|a| decide(actor, a).is_allowed()))
+        .filter(|c| {
+            c.probes(actor)
+                .iter()
+                .any(|a| decide(actor, a).is_allowed())
+        })
         .collect()
 }

@@ -81,7 +81,9 @@ impl Role {
         Role::ALL
             .into_iter()
             .find(|r| r.id().eq_ignore_ascii_case(t))
-            .ok_or_else(|| UnknownRole { given: s.to_owned() })
+            .ok_or_else(|| UnknownRole {
+                given: s.to_owned(),
+            })
     }
 
     pub const fn name_zh(self) -> &'static str {
@@ -205,7 +207,10 @@ impl RoleSet {
 
     /// Parses role ids (as stored or submitted) and checks them like [`RoleSet::checked`].
     pub fn parse<S: AsRef<str>>(ids: impl IntoIterator<Item = S>) -> Result<RoleSet, RoleSetError> {
-        let roles = ids.into_iter().map(|s| Role::parse(s.as_ref())).collect::<Result<Vec<_>, _>>()?;
+        let roles = ids
+            .into_iter()
+            .map(|s| Role::parse(s.as_ref()))
+            .collect::<Result<Vec<_>, _>>()?;
         RoleSet::checked(roles)
     }
 
@@ -232,7 +237,8 @@ impl RoleSet {
 
     /// The first pair of roles that one account may not hold together.
     pub fn conflict(self) -> Option<(Role, Role)> {
-        self.iter().find_map(|a| self.iter().find(|b| a.conflicts_with(*b)).map(|b| (a, b)))
+        self.iter()
+            .find_map(|a| self.iter().find(|b| a.conflicts_with(*b)).map(|b| (a, b)))
     }
 
     /// Whether any role in the set requires a second factor.
@@ -290,7 +296,10 @@ mod tests {
 
     #[test]
     fn only_the_liaison_works_without_a_second_factor() {
-        let without: Vec<_> = Role::ALL.into_iter().filter(|r| !r.requires_second_factor()).collect();
+        let without: Vec<_> = Role::ALL
+            .into_iter()
+            .filter(|r| !r.requires_second_factor())
+            .collect();
         assert_eq!(without, [Role::Liaison]);
     }
 
@@ -303,26 +312,47 @@ mod tests {
             RoleSet::checked([Role::Admin, Role::Investigator]),
             Err(RoleSetError::Conflict(Role::Investigator, Role::Admin))
         );
-        assert_eq!(RoleSet::checked([Role::Auditor, Role::Liaison]).unwrap_err().code(), "roles.conflict");
-        assert_eq!(RoleSet::checked([Role::Admin, Role::Auditor]).unwrap_err().code(), "roles.conflict");
+        assert_eq!(
+            RoleSet::checked([Role::Auditor, Role::Liaison])
+                .unwrap_err()
+                .code(),
+            "roles.conflict"
+        );
+        assert_eq!(
+            RoleSet::checked([Role::Admin, Role::Auditor])
+                .unwrap_err()
+                .code(),
+            "roles.conflict"
+        );
         for a in Role::ALL {
             assert!(!a.conflicts_with(a));
             for b in Role::ALL {
                 assert_eq!(a.conflicts_with(b), b.conflicts_with(a), "{a} {b}");
             }
         }
-        assert_eq!(RoleSet::parse(["lab", "nobody"]).unwrap_err().code(), "role.unknown");
+        assert_eq!(
+            RoleSet::parse(["lab", "nobody"]).unwrap_err().code(),
+            "role.unknown"
+        );
     }
 
     #[test]
     fn sets_behave_like_sets() {
-        let s: RoleSet = [Role::Office, Role::Investigator, Role::Office].into_iter().collect();
+        let s: RoleSet = [Role::Office, Role::Investigator, Role::Office]
+            .into_iter()
+            .collect();
         assert_eq!(s.len(), 2);
-        assert_eq!(s.iter().collect::<Vec<_>>(), [Role::Investigator, Role::Office]);
+        assert_eq!(
+            s.iter().collect::<Vec<_>>(),
+            [Role::Investigator, Role::Office]
+        );
         assert!(s.contains(Role::Office) && !s.contains(Role::Lab));
         assert!(RoleSet::EMPTY.is_empty());
         assert_eq!(format!("{s:?}"), r#"{"investigator", "office"}"#);
-        assert_eq!(serde_json::to_string(&s).unwrap(), r#"["investigator","office"]"#);
+        assert_eq!(
+            serde_json::to_string(&s).unwrap(),
+            r#"["investigator","office"]"#
+        );
         assert!(!RoleSet::single(Role::Liaison).requires_second_factor());
         assert!(s.requires_second_factor());
     }

@@ -6,8 +6,8 @@
 use std::collections::BTreeSet;
 
 use fanguai_domain::policy::{
-    AccountChange, Action, Actor, Capability, Decision, DenyReason, RecordKind, Scope, VictimSection,
-    capabilities, decide,
+    AccountChange, Action, Actor, Capability, Decision, DenyReason, RecordKind, Scope,
+    VictimSection, capabilities, decide,
 };
 use fanguai_domain::{Role, RoleSet, UnitId, UserId};
 
@@ -66,7 +66,12 @@ fn other() -> UnitId {
 }
 
 fn actor(roles: impl Into<RoleSet>, verified: bool) -> Actor {
-    Actor { user_id: me(), unit_id: own(), roles: roles.into(), second_factor_verified: verified }
+    Actor {
+        user_id: me(),
+        unit_id: own(),
+        roles: roles.into(),
+        second_factor_verified: verified,
+    }
 }
 
 struct Row {
@@ -76,10 +81,20 @@ struct Row {
 }
 
 fn row(situation: &'static str, expected: &'static str, action: Action) -> Row {
-    Row { situation, expected, action }
+    Row {
+        situation,
+        expected,
+        action,
+    }
 }
 
-fn victim(owner: UnitId, section: VictimSection, assigned: bool, referred: &[VictimSection], linked: bool) -> Action {
+fn victim(
+    owner: UnitId,
+    section: VictimSection,
+    assigned: bool,
+    referred: &[VictimSection],
+    linked: bool,
+) -> Action {
     Action::ReadVictim {
         owner_unit: owner,
         section,
@@ -89,7 +104,13 @@ fn victim(owner: UnitId, section: VictimSection, assigned: bool, referred: &[Vic
     }
 }
 
-fn write_victim(owner: UnitId, section: VictimSection, assigned: bool, referred: &[VictimSection], linked: bool) -> Action {
+fn write_victim(
+    owner: UnitId,
+    section: VictimSection,
+    assigned: bool,
+    referred: &[VictimSection],
+    linked: bool,
+) -> Action {
     Action::WriteVictim {
         owner_unit: owner,
         section,
@@ -188,8 +209,17 @@ fn matrix() -> Vec<Row> {
 }
 
 fn expected_symbols(r: &Row) -> Vec<char> {
-    let s: Vec<char> = r.expected.split_whitespace().map(|c| c.chars().next().unwrap()).collect();
-    assert_eq!(s.len(), ROLES.len(), "row {:?} needs one entry per role", r.situation);
+    let s: Vec<char> = r
+        .expected
+        .split_whitespace()
+        .map(|c| c.chars().next().unwrap())
+        .collect();
+    assert_eq!(
+        s.len(),
+        ROLES.len(),
+        "row {:?} needs one entry per role",
+        r.situation
+    );
     s
 }
 
@@ -237,7 +267,10 @@ const VARIANTS: usize = 31;
 fn every_action_variant_is_in_the_table() {
     let covered: BTreeSet<usize> = matrix().iter().map(|r| variant(&r.action)).collect();
     let missing: Vec<usize> = (0..VARIANTS).filter(|v| !covered.contains(v)).collect();
-    assert!(missing.is_empty(), "action variants without a row: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "action variants without a row: {missing:?}"
+    );
 }
 
 #[test]
@@ -247,11 +280,20 @@ fn every_role_and_action_decides_as_the_table_says() {
         for (role, want) in ROLES.iter().zip(expected_symbols(&r)) {
             let got = symbol(decide(&actor(*role, true), &r.action));
             if got != want {
-                wrong.push(format!("{:<50} {:<12} expected {want}, got {got}", r.situation, role.id()));
+                wrong.push(format!(
+                    "{:<50} {:<12} expected {want}, got {got}",
+                    r.situation,
+                    role.id()
+                ));
             }
         }
     }
-    assert!(wrong.is_empty(), "{} cells differ:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} cells differ:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }
 
 #[test]
@@ -269,12 +311,23 @@ fn admins_auditors_office_and_convenor_never_read_personal_data_in_full() {
         )
     };
     for r in matrix().iter().filter(|r| personal(&r.action)) {
-        assert_eq!(decide(&actor(Role::Admin, true), &r.action), Decision::Deny(DenyReason::AdminNoCaseData));
-        assert_eq!(decide(&actor(Role::Auditor, true), &r.action), Decision::Deny(DenyReason::Role));
+        assert_eq!(
+            decide(&actor(Role::Admin, true), &r.action),
+            Decision::Deny(DenyReason::AdminNoCaseData)
+        );
+        assert_eq!(
+            decide(&actor(Role::Auditor, true), &r.action),
+            Decision::Deny(DenyReason::Role)
+        );
         // Summaries are masked by construction; records open masked or not at all.
         if !matches!(r.action, Action::ViewMaskedSummary { .. }) {
             for role in [Role::Office, Role::Convenor] {
-                assert_ne!(decide(&actor(role, true), &r.action), Decision::Allow, "{role} {}", r.situation);
+                assert_ne!(
+                    decide(&actor(role, true), &r.action),
+                    Decision::Allow,
+                    "{role} {}",
+                    r.situation
+                );
             }
         }
     }
@@ -289,10 +342,18 @@ fn without_the_second_factor_only_home_and_enrolment() {
             let got = decide(&unverified, &r.action);
             if !role.requires_second_factor() {
                 assert_eq!(got, decide(&verified, &r.action), "{role} {}", r.situation);
-            } else if matches!(r.action, Action::ViewHome | Action::ManageOwnAccount(AccountChange::EnrolSecondFactor)) {
+            } else if matches!(
+                r.action,
+                Action::ViewHome | Action::ManageOwnAccount(AccountChange::EnrolSecondFactor)
+            ) {
                 assert_eq!(got, Decision::Allow, "{role} {}", r.situation);
             } else {
-                assert_eq!(got, Decision::Deny(DenyReason::SecondFactorRequired), "{role} {}", r.situation);
+                assert_eq!(
+                    got,
+                    Decision::Deny(DenyReason::SecondFactorRequired),
+                    "{role} {}",
+                    r.situation
+                );
             }
         }
     }
@@ -333,7 +394,10 @@ fn several_roles_get_the_most_generous_answer() {
     // The reason shown is the one that says what would help.
     let caseworker_liaison = actor(RoleSet::from_iter([Role::Caseworker, Role::Liaison]), true);
     let action = victim(own(), VictimSection::Health, false, &[], false);
-    assert_eq!(decide(&caseworker_liaison, &action), Decision::Deny(DenyReason::NotAssigned));
+    assert_eq!(
+        decide(&caseworker_liaison, &action),
+        Decision::Deny(DenyReason::NotAssigned)
+    );
 }
 
 #[test]
@@ -345,9 +409,19 @@ fn conflicting_roles_and_no_roles_reach_only_their_own_account() {
         let c = decide(&conflicted, &r.action);
         let n = decide(&none, &r.action);
         if own_account {
-            assert_eq!((c, n), (Decision::Allow, Decision::Allow), "{}", r.situation);
+            assert_eq!(
+                (c, n),
+                (Decision::Allow, Decision::Allow),
+                "{}",
+                r.situation
+            );
         } else {
-            assert_eq!(c, Decision::Deny(DenyReason::RoleConflict), "{}", r.situation);
+            assert_eq!(
+                c,
+                Decision::Deny(DenyReason::RoleConflict),
+                "{}",
+                r.situation
+            );
             assert_eq!(n, Decision::Deny(DenyReason::NoRole), "{}", r.situation);
         }
     }
@@ -378,7 +452,11 @@ fn action_ids_are_distinct_per_kind() {
     let mut seen = std::collections::BTreeMap::new();
     for r in matrix() {
         let prev = seen.insert(r.action.id(), variant(&r.action));
-        assert!(prev.is_none_or(|v| v == variant(&r.action)), "{} names two kinds of action", r.action.id());
+        assert!(
+            prev.is_none_or(|v| v == variant(&r.action)),
+            "{} names two kinds of action",
+            r.action.id()
+        );
     }
 }
 
@@ -386,15 +464,126 @@ fn action_ids_are_distinct_per_kind() {
 fn capabilities_follow_the_policy() {
     use Capability::*;
     let expect: [(Role, &[Capability]); 9] = [
-        (Role::Investigator, &[ManageOwnAccount, ViewUnitDirectory, ViewFigures, ViewMaskedSummaries, ViewUnitWork, SubmitTip, Tips, Cases, Victims, BreakGlass]),
-        (Role::Supervisor, &[ManageOwnAccount, ViewUnitDirectory, ViewFigures, ViewMaskedSummaries, ViewUnitWork, SubmitTip, Tips, Cases, Victims, BreakGlass]),
-        (Role::Caseworker, &[ManageOwnAccount, ViewUnitDirectory, ViewFigures, ViewMaskedSummaries, ViewUnitWork, SubmitTip, Cases, Victims, BreakGlass]),
-        (Role::Lab, &[ManageOwnAccount, ViewUnitDirectory, ViewUnitWork, DnaProfiles, KinshipSearch, FrequencyTables]),
-        (Role::Liaison, &[ManageOwnAccount, ViewUnitDirectory, ViewFigures, ViewUnitWork, EditUnitWork, SubmitTip]),
-        (Role::Office, &[ManageOwnAccount, ViewUnitDirectory, ViewFigures, ViewCityFigures, ViewMaskedSummaries, ManageConferenceTasks, ViewUnitWork, SubmitTip, Tips, Cases, Victims]),
-        (Role::Convenor, &[ManageOwnAccount, ViewUnitDirectory, ViewFigures, ViewCityFigures, ViewMaskedSummaries, ManageConferenceTasks, ViewUnitWork, SubmitTip, Tips, Cases, Victims]),
-        (Role::Auditor, &[ManageOwnAccount, ViewUnitDirectory, ViewAuditLog, VerifyAuditChain]),
-        (Role::Admin, &[ManageOwnAccount, ViewUnitDirectory, ManageUsers, ManageUnits, ManageConfiguration, RotateKeys, VerifyAuditChain, FrequencyTables]),
+        (
+            Role::Investigator,
+            &[
+                ManageOwnAccount,
+                ViewUnitDirectory,
+                ViewFigures,
+                ViewMaskedSummaries,
+                ViewUnitWork,
+                SubmitTip,
+                Tips,
+                Cases,
+                Victims,
+                BreakGlass,
+            ],
+        ),
+        (
+            Role::Supervisor,
+            &[
+                ManageOwnAccount,
+                ViewUnitDirectory,
+                ViewFigures,
+                ViewMaskedSummaries,
+                ViewUnitWork,
+                SubmitTip,
+                Tips,
+                Cases,
+                Victims,
+                BreakGlass,
+            ],
+        ),
+        (
+            Role::Caseworker,
+            &[
+                ManageOwnAccount,
+                ViewUnitDirectory,
+                ViewFigures,
+                ViewMaskedSummaries,
+                ViewUnitWork,
+                SubmitTip,
+                Cases,
+                Victims,
+                BreakGlass,
+            ],
+        ),
+        (
+            Role::Lab,
+            &[
+                ManageOwnAccount,
+                ViewUnitDirectory,
+                ViewUnitWork,
+                DnaProfiles,
+                KinshipSearch,
+                FrequencyTables,
+            ],
+        ),
+        (
+            Role::Liaison,
+            &[
+                ManageOwnAccount,
+                ViewUnitDirectory,
+                ViewFigures,
+                ViewUnitWork,
+                EditUnitWork,
+                SubmitTip,
+            ],
+        ),
+        (
+            Role::Office,
+            &[
+                ManageOwnAccount,
+                ViewUnitDirectory,
+                ViewFigures,
+                ViewCityFigures,
+                ViewMaskedSummaries,
+                ManageConferenceTasks,
+                ViewUnitWork,
+                SubmitTip,
+                Tips,
+                Cases,
+                Victims,
+            ],
+        ),
+        (
+            Role::Convenor,
+            &[
+                ManageOwnAccount,
+                ViewUnitDirectory,
+                ViewFigures,
+                ViewCityFigures,
+                ViewMaskedSummaries,
+                ManageConferenceTasks,
+                ViewUnitWork,
+                SubmitTip,
+                Tips,
+                Cases,
+                Victims,
+            ],
+        ),
+        (
+            Role::Auditor,
+            &[
+                ManageOwnAccount,
+                ViewUnitDirectory,
+                ViewAuditLog,
+                VerifyAuditChain,
+            ],
+        ),
+        (
+            Role::Admin,
+            &[
+                ManageOwnAccount,
+                ViewUnitDirectory,
+                ManageUsers,
+                ManageUnits,
+                ManageConfiguration,
+                RotateKeys,
+                VerifyAuditChain,
+                FrequencyTables,
+            ],
+        ),
     ];
     for (role, caps) in expect {
         assert_eq!(capabilities(&actor(role, true)), caps, "{role}");

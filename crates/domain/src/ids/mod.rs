@@ -88,7 +88,9 @@ pub(crate) fn fold_full_width(c: char) -> char {
 /// Today's date in China (UTC+8). Birth dates are written in local time, so a child born
 /// this morning in Zhuzhou must not be "in the future" because UTC is still on yesterday.
 pub(crate) fn china_today() -> time::Date {
-    time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8)).date()
+    time::OffsetDateTime::now_utc()
+        .to_offset(time::macros::offset!(+8))
+        .date()
 }
 
 /// Characters that reorder text on screen (bidirectional overrides and isolates). In a

@@ -41,7 +41,9 @@ pub enum PasswordError {
     TooShort { found: usize },
     #[error("a password has at most {MAX} characters, found {found}")]
     TooLong { found: usize },
-    #[error("a password mixes at least two kinds of characters (lower case, upper case, digits, others)")]
+    #[error(
+        "a password mixes at least two kinds of characters (lower case, upper case, digits, others)"
+    )]
     OneClass,
     #[error("a password must not contain the username")]
     ContainsUsername,
@@ -68,7 +70,9 @@ impl Password {
     pub fn parse(s: &str, username: &str) -> Result<Password, PasswordError> {
         let found = s.chars().count();
         if let Some(position) = s.chars().position(char::is_control) {
-            return Err(PasswordError::Control { position: position + 1 });
+            return Err(PasswordError::Control {
+                position: position + 1,
+            });
         }
         if found < MIN {
             return Err(PasswordError::TooShort { found });
@@ -107,7 +111,12 @@ mod tests {
 
     #[test]
     fn accepts_reasonable_passwords() {
-        for p in ["correct horse battery", "Tr0ub4dor&3xyz", "株洲反拐联席会议2009", "abcdefghijk1"] {
+        for p in [
+            "correct horse battery",
+            "Tr0ub4dor&3xyz",
+            "株洲反拐联席会议2009",
+            "abcdefghijk1",
+        ] {
             assert_eq!(Password::parse(p, "zhang.wei").unwrap().expose(), p);
         }
     }
@@ -123,11 +132,21 @@ mod tests {
             ("tab\there12345", "password.control"),
         ];
         for (p, code) in cases {
-            assert_eq!(Password::parse(p, "zhang.wei").unwrap_err().code(), code, "{p:?}");
+            assert_eq!(
+                Password::parse(p, "zhang.wei").unwrap_err().code(),
+                code,
+                "{p:?}"
+            );
         }
         let long = format!("a1{}", "b".repeat(127));
-        assert_eq!(Password::parse(&long, "x").unwrap_err(), PasswordError::TooLong { found: 129 });
-        assert_eq!(Password::parse("密码12345678", "u").unwrap_err(), PasswordError::TooShort { found: 10 });
+        assert_eq!(
+            Password::parse(&long, "x").unwrap_err(),
+            PasswordError::TooLong { found: 129 }
+        );
+        assert_eq!(
+            Password::parse("密码12345678", "u").unwrap_err(),
+            PasswordError::TooShort { found: 10 }
+        );
     }
 
     #[test]

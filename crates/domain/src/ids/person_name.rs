@@ -108,20 +108,51 @@ mod tests {
     #[test]
     fn trims_and_collapses_whitespace() {
         assert_eq!(PersonName::parse("  张三 ").unwrap().as_str(), "张三");
-        assert_eq!(PersonName::parse("John \t  Doe").unwrap().as_str(), "John Doe");
-        assert_eq!(PersonName::parse("阿卜杜拉·艾则孜").unwrap().as_str(), "阿卜杜拉·艾则孜");
-        assert_eq!(PersonName::parse("欧阳\u{3000}娜娜").unwrap().as_str(), "欧阳 娜娜");
+        assert_eq!(
+            PersonName::parse("John \t  Doe").unwrap().as_str(),
+            "John Doe"
+        );
+        assert_eq!(
+            PersonName::parse("阿卜杜拉·艾则孜").unwrap().as_str(),
+            "阿卜杜拉·艾则孜"
+        );
+        assert_eq!(
+            PersonName::parse("欧阳\u{3000}娜娜").unwrap().as_str(),
+            "欧阳 娜娜"
+        );
         assert_eq!(PersonName::parse("李").unwrap().as_str(), "李");
-        assert_eq!(PersonName::parse(&"名".repeat(64)).unwrap().as_str().chars().count(), 64);
+        assert_eq!(
+            PersonName::parse(&"名".repeat(64))
+                .unwrap()
+                .as_str()
+                .chars()
+                .count(),
+            64
+        );
     }
 
     #[test]
     fn failures_name_their_reason() {
-        assert_eq!(PersonName::parse("").unwrap_err().code(), "person_name.empty");
-        assert_eq!(PersonName::parse(" \u{3000}\n ").unwrap_err().code(), "person_name.empty");
-        assert_eq!(PersonName::parse(&"名".repeat(65)).unwrap_err(), PersonNameError::TooLong { found: 65 });
-        assert_eq!(PersonName::parse("张\u{0007}三").unwrap_err(), PersonNameError::Control { position: 2 });
-        assert_eq!(PersonName::parse("\u{202E}三张").unwrap_err().code(), "person_name.control");
+        assert_eq!(
+            PersonName::parse("").unwrap_err().code(),
+            "person_name.empty"
+        );
+        assert_eq!(
+            PersonName::parse(" \u{3000}\n ").unwrap_err().code(),
+            "person_name.empty"
+        );
+        assert_eq!(
+            PersonName::parse(&"名".repeat(65)).unwrap_err(),
+            PersonNameError::TooLong { found: 65 }
+        );
+        assert_eq!(
+            PersonName::parse("张\u{0007}三").unwrap_err(),
+            PersonNameError::Control { position: 2 }
+        );
+        assert_eq!(
+            PersonName::parse("\u{202E}三张").unwrap_err().code(),
+            "person_name.control"
+        );
     }
 
     #[test]

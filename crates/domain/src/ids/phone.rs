@@ -35,7 +35,9 @@ pub enum PhoneKind {
 pub enum PhoneError {
     #[error("the phone number is empty")]
     Empty,
-    #[error("character {position} of the phone number is {found:?}; use digits, spaces, hyphens or brackets")]
+    #[error(
+        "character {position} of the phone number is {found:?}; use digits, spaces, hyphens or brackets"
+    )]
     Character { position: usize, found: char },
     #[error("only mainland China numbers (+86) are accepted")]
     Country,
@@ -86,11 +88,20 @@ impl Phone {
                 '0'..='9' => digits.push(c),
                 '+' if digits.is_empty() && !plus => plus = true,
                 c if is_separator(c) => {}
-                found => return Err(PhoneError::Character { position: i + 1, found }),
+                found => {
+                    return Err(PhoneError::Character {
+                        position: i + 1,
+                        found,
+                    });
+                }
             }
         }
         if digits.is_empty() {
-            return Err(if plus { PhoneError::Country } else { PhoneError::Empty });
+            return Err(if plus {
+                PhoneError::Country
+            } else {
+                PhoneError::Empty
+            });
         }
 
         let mut national: &str = &digits;
@@ -107,7 +118,10 @@ impl Phone {
             false
         };
 
-        if national.starts_with('1') {
+        // After +86 the trunk 0 is dropped, so Beijing's 010 appears as 10 — which no
+        // mobile number starts with.
+        let beijing_without_trunk = international && national.starts_with("10");
+        if national.starts_with('1') && !beijing_without_trunk {
             return Self::mobile(national);
         }
         let landline = match (international, national.starts_with('0')) {
@@ -125,7 +139,11 @@ impl Phone {
         if !matches!(d.as_bytes()[1], b'3'..=b'9') {
             return Err(PhoneError::MobilePrefix);
         }
-        Ok(Phone { digits: d.to_owned(), written: d.to_owned(), area_len: 0 })
+        Ok(Phone {
+            digits: d.to_owned(),
+            written: d.to_owned(),
+            area_len: 0,
+        })
     }
 
     fn landline(d: String) -> Result<Phone, PhoneError> {
@@ -141,17 +159,27 @@ impl Phone {
         }
         let subscriber = &d[area_len..];
         if !(7..=8).contains(&subscriber.len()) {
-            return Err(PhoneError::SubscriberLength { found: subscriber.len() });
+            return Err(PhoneError::SubscriberLength {
+                found: subscriber.len(),
+            });
         }
         if matches!(subscriber.as_bytes()[0], b'0' | b'1') {
             return Err(PhoneError::SubscriberStart);
         }
         let written = format!("{}-{}", &d[..area_len], &d[area_len..]);
-        Ok(Phone { digits: d, written, area_len })
+        Ok(Phone {
+            digits: d,
+            written,
+            area_len,
+        })
     }
 
     pub fn kind(&self) -> PhoneKind {
-        if self.area_len == 0 { PhoneKind::Mobile } else { PhoneKind::Landline }
+        if self.area_len == 0 {
+            PhoneKind::Mobile
+        } else {
+            PhoneKind::Landline
+        }
     }
 
     /// The normal written form: `13812345678`, `0731-22334455`.
@@ -180,7 +208,12 @@ impl Phone {
             PhoneKind::Mobile => format!("{}****{}", &self.digits[..3], &self.digits[n - 4..]),
             PhoneKind::Landline => {
                 let hidden = n - self.area_len - 4;
-                format!("{}-{}{}", &self.digits[..self.area_len], "*".repeat(hidden), &self.digits[n - 4..])
+                format!(
+                    "{}-{}{}",
+                    &self.digits[..self.area_len],
+                    "*".repeat(hidden),
+                    &self.digits[n - 4..]
+                )
             }
         }
     }
@@ -242,7 +275,13 @@ mod tests {
 
     #[test]
     fn landlines_keep_their_area_code() {
-        for s in ["0731-22334455", "073122334455", "(0731) 2233 4455", "+86 731 22334455", "+86 (0)731 22334455"] {
+        for s in [
+            "0731-22334455",
+            "073122334455",
+            "(0731) 2233 4455",
+            "+86 731 22334455",
+            "+86 (0)731 22334455",
+        ] {
             let p = ok(s);
             assert_eq!(p.kind(), PhoneKind::Landline, "{s}");
             assert_eq!(p.as_str(), "0731-22334455", "{s}");
@@ -250,6 +289,8 @@ mod tests {
             assert_eq!(p.e164(), "+8673122334455");
         }
         assert_eq!(ok("010 6234 5678").as_str(), "010-62345678");
+        assert_eq!(ok("+86 10 6234 5678").as_str(), "010-62345678");
+        assert_eq!(ok("010-62345678").e164(), "+861062345678");
         assert_eq!(ok("02087654321").as_str(), "020-87654321");
         assert_eq!(ok("0731-2233445").as_str(), "0731-2233445");
         assert_eq!(ok("0731-2233445").masked(), "0731-***3445");
@@ -279,7 +320,13 @@ mod tests {
             let e = Phone::parse(s).unwrap_err();
             assert_eq!(e.code(), code, "{s:?}: {e}");
         }
-        assert_eq!(Phone::parse("138x").unwrap_err(), PhoneError::Character { position: 4, found: 'x' });
+        assert_eq!(
+            Phone::parse("138x").unwrap_err(),
+            PhoneError::Character {
+                position: 4,
+                found: 'x'
+            }
+        );
     }
 
     #[test]

@@ -44,10 +44,13 @@ impl Purpose {
     pub fn parse(s: &str) -> Result<Purpose, PurposeError> {
         let text = s.replace("\r\n", "\n").replace('\r', "\n");
         let text = text.trim();
-        if let Some(position) =
-            text.chars().position(|c| (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c))
+        if let Some(position) = text
+            .chars()
+            .position(|c| (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c))
         {
-            return Err(PurposeError::Control { position: position + 1 });
+            return Err(PurposeError::Control {
+                position: position + 1,
+            });
         }
         let found = text.chars().count();
         if found < MIN {
@@ -99,17 +102,45 @@ mod tests {
     #[test]
     fn keeps_the_text_as_typed() {
         assert_eq!(Purpose::parse("  核查线索 ").unwrap().as_str(), "核查线索");
-        assert_eq!(Purpose::parse("line one\r\nline two").unwrap().as_str(), "line one\nline two");
-        assert_eq!(Purpose::parse(&"查".repeat(500)).unwrap().as_str().chars().count(), 500);
+        assert_eq!(
+            Purpose::parse("line one\r\nline two").unwrap().as_str(),
+            "line one\nline two"
+        );
+        assert_eq!(
+            Purpose::parse(&"查".repeat(500))
+                .unwrap()
+                .as_str()
+                .chars()
+                .count(),
+            500
+        );
     }
 
     #[test]
     fn failures_name_their_reason() {
-        assert_eq!(Purpose::parse("查看").unwrap_err(), PurposeError::TooShort { found: 2 });
-        assert_eq!(Purpose::parse("    ").unwrap_err(), PurposeError::TooShort { found: 0 });
-        assert_eq!(Purpose::parse(&"查".repeat(501)).unwrap_err(), PurposeError::TooLong { found: 501 });
-        assert_eq!(Purpose::parse("....!!!!").unwrap_err().code(), "purpose.no_words");
-        assert_eq!(Purpose::parse("核查\u{0000}线索").unwrap_err(), PurposeError::Control { position: 3 });
-        assert_eq!(Purpose::parse("核查\u{202E}线索").unwrap_err().code(), "purpose.control");
+        assert_eq!(
+            Purpose::parse("查看").unwrap_err(),
+            PurposeError::TooShort { found: 2 }
+        );
+        assert_eq!(
+            Purpose::parse("    ").unwrap_err(),
+            PurposeError::TooShort { found: 0 }
+        );
+        assert_eq!(
+            Purpose::parse(&"查".repeat(501)).unwrap_err(),
+            PurposeError::TooLong { found: 501 }
+        );
+        assert_eq!(
+            Purpose::parse("....!!!!").unwrap_err().code(),
+            "purpose.no_words"
+        );
+        assert_eq!(
+            Purpose::parse("核查\u{0000}线索").unwrap_err(),
+            PurposeError::Control { position: 3 }
+        );
+        assert_eq!(
+            Purpose::parse("核查\u{202E}线索").unwrap_err().code(),
+            "purpose.control"
+        );
     }
 }

@@ -58,7 +58,9 @@ pub enum ResidentIdError {
     Empty,
     #[error("an ID number has 18 characters (or 15 for the old numbers), found {found}")]
     Length { found: usize },
-    #[error("character {position} of the ID number is {found:?}; only digits are allowed, and X only last")]
+    #[error(
+        "character {position} of the ID number is {found:?}; only digits are allowed, and X only last"
+    )]
     Character { position: usize, found: char },
     #[error("the ID number's birth date (characters 7 to {end}) is not a date")]
     BirthDate { end: usize },
@@ -94,7 +96,11 @@ pub fn check_character(first17: &str) -> Option<char> {
     if b.len() != 17 || !b.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let sum: u32 = b.iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
+    let sum: u32 = b
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
     Some(char::from(CHECK[(sum % 11) as usize]))
 }
 
@@ -125,7 +131,10 @@ impl ResidentId {
         for (i, c) in text.chars().enumerate() {
             let last_of_18 = len == 18 && i == 17;
             if !(c.is_ascii_digit() || (last_of_18 && c == 'X')) {
-                return Err(ResidentIdError::Character { position: i + 1, found: c });
+                return Err(ResidentIdError::Character {
+                    position: i + 1,
+                    found: c,
+                });
             }
         }
         let digits = text.as_bytes();
@@ -148,13 +157,20 @@ impl ResidentId {
             return Err(ResidentIdError::BirthDateInFuture);
         }
 
-        let division = DivisionCode::from_known_digits(number(&digits[..6]))
-            .ok_or_else(|| ResidentIdError::Division { code: text[..6].to_owned() })?;
+        let division = DivisionCode::from_known_digits(number(&digits[..6])).ok_or_else(|| {
+            ResidentIdError::Division {
+                code: text[..6].to_owned(),
+            }
+        })?;
 
         if len == 18 && check_character(&text[..17]) != Some(char::from(digits[17])) {
             return Err(ResidentIdError::CheckDigit);
         }
-        Ok(ResidentId { text, division, birth })
+        Ok(ResidentId {
+            text,
+            division,
+            birth,
+        })
     }
 
     /// The number as entered, normalised (ASCII, upper-case X): 18 or 15 characters.
@@ -170,7 +186,11 @@ impl ResidentId {
     /// The 18-character form: itself, or a 15-digit number with the century inserted
     /// and its check character appended, as the issuing authority converted them.
     pub fn to_eighteen(&self) -> ResidentId {
-        ResidentId { text: self.eighteen(), division: self.division, birth: self.birth }
+        ResidentId {
+            text: self.eighteen(),
+            division: self.division,
+            birth: self.birth,
+        }
     }
 
     fn eighteen(&self) -> String {
@@ -192,7 +212,11 @@ impl ResidentId {
     /// From the parity of the last sequence digit: odd for men, even for women.
     pub fn sex(&self) -> Sex {
         let seq_last = self.text.as_bytes()[if self.is_legacy() { 14 } else { 16 }];
-        if (seq_last - b'0') % 2 == 1 { Sex::Male } else { Sex::Female }
+        if (seq_last - b'0') % 2 == 1 {
+            Sex::Male
+        } else {
+            Sex::Female
+        }
     }
 
     /// The division code of first registration (which may since have been retired).
@@ -206,7 +230,12 @@ impl ResidentId {
     /// person compare on the telephone.
     pub fn masked(&self) -> String {
         let n = self.text.len();
-        format!("{}{}{}", &self.text[..4], "*".repeat(n - 8), &self.text[n - 4..])
+        format!(
+            "{}{}{}",
+            &self.text[..4],
+            "*".repeat(n - 8),
+            &self.text[n - 4..]
+        )
     }
 
     /// The text a blind index is computed from: the 18-character form, so that a
@@ -283,10 +312,21 @@ mod tests {
         let s = make("430221", "19900307", "124");
         let spaced = format!(" {} {} {} ", &s[..6], &s[6..14], &s[14..]);
         assert_eq!(parse(&spaced).unwrap().as_str(), s);
-        let full: String = s.chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap()).collect();
+        let full: String = s
+            .chars()
+            .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+            .collect();
         assert_eq!(parse(&full).unwrap().as_str(), s);
-        assert_eq!(parse("11010519491231002x").unwrap().as_str(), "11010519491231002X");
-        assert_eq!(parse("１１０１０５１９４９１２３１００２ｘ").unwrap().as_str(), "11010519491231002X");
+        assert_eq!(
+            parse("11010519491231002x").unwrap().as_str(),
+            "11010519491231002X"
+        );
+        assert_eq!(
+            parse("１１０１０５１９４９１２３１００２ｘ")
+                .unwrap()
+                .as_str(),
+            "11010519491231002X"
+        );
     }
 
     #[test]
@@ -303,11 +343,20 @@ mod tests {
             (make("430202", "20010229", "456"), "resident_id.birth_date"),
             (make("430202", "19901301", "456"), "resident_id.birth_date"),
             (make("430202", "19900100", "456"), "resident_id.birth_date"),
-            (make("430202", "18991231", "456"), "resident_id.birth_date_too_early"),
-            (make("430202", "20250602", "456"), "resident_id.birth_date_future"),
+            (
+                make("430202", "18991231", "456"),
+                "resident_id.birth_date_too_early",
+            ),
+            (
+                make("430202", "20250602", "456"),
+                "resident_id.birth_date_future",
+            ),
             (make("999999", "19900101", "456"), "resident_id.division"),
             (make("432101", "19900101", "456"), "resident_id.division"),
-            (format!("{}{wrong_check}", &good[..17]), "resident_id.check_digit"),
+            (
+                format!("{}{wrong_check}", &good[..17]),
+                "resident_id.check_digit",
+            ),
             ("430202900101".into(), "resident_id.length"),
             ("43020290013245X".into(), "resident_id.character"),
             ("430202901301324".into(), "resident_id.birth_date"),
@@ -319,10 +368,16 @@ mod tests {
                 assert!(!e.to_string().contains(&s), "{e} repeats the number");
             }
         }
-        assert!(parse(&make("430202", "20250601", "456")).is_ok(), "born today");
+        assert!(
+            parse(&make("430202", "20250601", "456")).is_ok(),
+            "born today"
+        );
         assert_eq!(
             parse(&format!("{}A", &good[..17])).unwrap_err(),
-            ResidentIdError::Character { position: 18, found: 'A' }
+            ResidentIdError::Character {
+                position: 18,
+                found: 'A'
+            }
         );
     }
 

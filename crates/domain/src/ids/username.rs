@@ -53,7 +53,10 @@ impl Username {
         for (i, c) in s.chars().enumerate() {
             let c = c.to_ascii_lowercase();
             if !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')) {
-                return Err(UsernameError::Character { position: i + 1, found: c });
+                return Err(UsernameError::Character {
+                    position: i + 1,
+                    found: c,
+                });
             }
             out.push(c);
         }
@@ -99,10 +102,18 @@ mod tests {
 
     #[test]
     fn lower_cases_and_trims() {
-        assert_eq!(Username::parse("  Zhang.Wei_01 ").unwrap().as_str(), "zhang.wei_01");
+        assert_eq!(
+            Username::parse("  Zhang.Wei_01 ").unwrap().as_str(),
+            "zhang.wei_01"
+        );
         assert_eq!(Username::parse("abc").unwrap().as_str(), "abc");
         assert_eq!(Username::parse(&"a".repeat(32)).unwrap().as_str().len(), 32);
-        assert_eq!(Username::parse("liaison.womens-federation").unwrap().as_str(), "liaison.womens-federation");
+        assert_eq!(
+            Username::parse("liaison.womens-federation")
+                .unwrap()
+                .as_str(),
+            "liaison.womens-federation"
+        );
     }
 
     #[test]
@@ -122,7 +133,10 @@ mod tests {
         }
         assert_eq!(
             Username::parse("ab@c").unwrap_err(),
-            UsernameError::Character { position: 3, found: '@' }
+            UsernameError::Character {
+                position: 3,
+                found: '@'
+            }
         );
     }
 }

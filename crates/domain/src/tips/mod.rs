@@ -36,7 +36,7 @@ pub use form::{
 pub use plate::{PlateError, PlateKind, VehiclePlate};
 pub use source::{MandatoryReporter, TipSource};
 pub use state::{
-    Assignment, DecisionRecord, NoActionProposal, NoActionReason, ProposedDecision, PublicStatus, Referral,
+    Assignment, DecisionRecord, NoActionProposal, NoActionReason, ProposedDecision, PublicStatus, ReasonField, Referral,
     ReferralReason, ReferralState, TipDecision, TipError, TipEvent, TipEventKind, TipReasonError, TipState,
     TipStateKind,
 };
