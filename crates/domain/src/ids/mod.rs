@@ -28,6 +28,49 @@ pub use purpose::{Purpose, PurposeError};
 pub use resident_id::{ResidentId, ResidentIdError, Sex, check_character};
 pub use username::{Username, UsernameError};
 
+/// Every `code()` a parse error of this crate can return, for the web layer's test that
+/// each has a message in every locale.
+pub const ERROR_CODES: &[&str] = &[
+    "resident_id.empty",
+    "resident_id.length",
+    "resident_id.character",
+    "resident_id.birth_date",
+    "resident_id.birth_date_too_early",
+    "resident_id.birth_date_future",
+    "resident_id.division",
+    "resident_id.check_digit",
+    "division_code.length",
+    "division_code.character",
+    "division_code.unknown",
+    "phone.empty",
+    "phone.character",
+    "phone.country",
+    "phone.mobile_length",
+    "phone.mobile_prefix",
+    "phone.area_code",
+    "phone.subscriber_length",
+    "phone.subscriber_start",
+    "phone.format",
+    "username.too_short",
+    "username.too_long",
+    "username.character",
+    "username.start",
+    "person_name.empty",
+    "person_name.too_long",
+    "person_name.control",
+    "password.too_short",
+    "password.too_long",
+    "password.one_class",
+    "password.contains_username",
+    "password.control",
+    "purpose.too_short",
+    "purpose.too_long",
+    "purpose.control",
+    "purpose.no_words",
+    "role.unknown",
+    "roles.conflict",
+];
+
 /// The identifier of a user account, as the store issued it. Opaque here: the policy only
 /// compares identifiers, so any non-empty text the store uses will do.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -98,4 +141,93 @@ pub(crate) fn china_today() -> time::Date {
 /// stored one.
 pub(crate) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::role::{Role, RoleSetError, UnknownRole};
+
+    #[test]
+    fn error_codes_lists_every_variant_once() {
+        let codes: Vec<&str> = [
+            ResidentIdError::Empty.code(),
+            ResidentIdError::Length { found: 0 }.code(),
+            ResidentIdError::Character {
+                position: 1,
+                found: 'a',
+            }
+            .code(),
+            ResidentIdError::BirthDate { end: 14 }.code(),
+            ResidentIdError::BirthDateTooEarly.code(),
+            ResidentIdError::BirthDateInFuture.code(),
+            ResidentIdError::Division {
+                code: String::new(),
+            }
+            .code(),
+            ResidentIdError::CheckDigit.code(),
+            DivisionCodeError::Length { found: 0 }.code(),
+            DivisionCodeError::Character {
+                position: 1,
+                found: 'a',
+            }
+            .code(),
+            DivisionCodeError::Unknown {
+                code: String::new(),
+            }
+            .code(),
+            PhoneError::Empty.code(),
+            PhoneError::Character {
+                position: 1,
+                found: 'a',
+            }
+            .code(),
+            PhoneError::Country.code(),
+            PhoneError::MobileLength { found: 0 }.code(),
+            PhoneError::MobilePrefix.code(),
+            PhoneError::AreaCode.code(),
+            PhoneError::SubscriberLength { found: 0 }.code(),
+            PhoneError::SubscriberStart.code(),
+            PhoneError::Format.code(),
+            UsernameError::TooShort { found: 0 }.code(),
+            UsernameError::TooLong { found: 0 }.code(),
+            UsernameError::Character {
+                position: 1,
+                found: 'a',
+            }
+            .code(),
+            UsernameError::Start.code(),
+            PersonNameError::Empty.code(),
+            PersonNameError::TooLong { found: 0 }.code(),
+            PersonNameError::Control { position: 1 }.code(),
+            PasswordError::TooShort { found: 0 }.code(),
+            PasswordError::TooLong { found: 0 }.code(),
+            PasswordError::OneClass.code(),
+            PasswordError::ContainsUsername.code(),
+            PasswordError::Control { position: 1 }.code(),
+            PurposeError::TooShort { found: 0 }.code(),
+            PurposeError::TooLong { found: 0 }.code(),
+            PurposeError::Control { position: 1 }.code(),
+            PurposeError::NoWords.code(),
+            UnknownRole {
+                given: String::new(),
+            }
+            .code(),
+            RoleSetError::Conflict(Role::Admin, Role::Auditor).code(),
+        ]
+        .to_vec();
+        assert_eq!(codes, ERROR_CODES);
+        assert_eq!(codes.iter().collect::<BTreeSet<_>>().len(), codes.len());
+    }
+
+    #[test]
+    fn full_width_forms_fold_to_ascii() {
+        let folded: String = "１３８－（Ｘｘ）＋　"
+            .chars()
+            .map(fold_full_width)
+            .collect();
+        assert_eq!(folded, "138-(Xx)+ ");
+    }
 }
