@@ -6,8 +6,8 @@ use fanguai_vault::{password, totp};
 use serde::Serialize;
 
 use crate::app::App;
-use crate::audit_log::{record, Event};
-use crate::auth::{load_pending_totp, Actor, Enrolment};
+use crate::audit_log::{Event, record};
+use crate::auth::{Actor, Enrolment, load_pending_totp};
 use crate::ctx::RequestCtx;
 use crate::error::{AuthFailure, Result, ServiceError};
 use crate::people;
@@ -33,7 +33,9 @@ impl AccountDesk {
     /// The user's own record; their own phone number in full.
     pub async fn me(&self) -> Result<AccountView> {
         let mut c = self.app.store().conn().await?;
-        let u = users::get(&mut c, &self.actor.user_id).await?.ok_or(ServiceError::NotFound("user"))?;
+        let u = users::get(&mut c, &self.actor.user_id)
+            .await?
+            .ok_or(ServiceError::NotFound("user"))?;
         Ok(AccountView {
             username: u.username.clone(),
             display_name: people::open_display_name(&mut c, &self.app, &u).await?,
@@ -46,27 +48,44 @@ impl AccountDesk {
 
     /// Changes the password after checking the current one. Other sessions of the user
     /// end; the one making the change stays.
-    pub async fn change_password(&self, current: &str, new: &str, keep_session: Option<&crate::SessionToken>) -> Result<()> {
+    pub async fn change_password(
+        &self,
+        current: &str,
+        new: &str,
+        keep_session: Option<&crate::SessionToken>,
+    ) -> Result<()> {
         let mut tx = self.app.store().begin().await?;
-        let mut u = users::get(&mut tx, &self.actor.user_id).await?.ok_or(ServiceError::NotFound("user"))?;
+        let mut u = users::get(&mut tx, &self.actor.user_id)
+            .await?
+            .ok_or(ServiceError::NotFound("user"))?;
         if !password::verify(current, &u.password_hash) {
-            record(&mut tx, &self.app, &self.ctx, Some(&self.actor), Event {
-                action: "account.change_password",
-                record_type: "user",
-                record_id: &u.id,
-                outcome: "failed",
-                detail: "wrong current password".into(),
-                ..Default::default()
-            })
+            record(
+                &mut tx,
+                &self.app,
+                &self.ctx,
+                Some(&self.actor),
+                Event {
+                    action: "account.change_password",
+                    record_type: "user",
+                    record_id: &u.id,
+                    outcome: "failed",
+                    detail: "wrong current password".into(),
+                    ..Default::default()
+                },
+            )
             .await?;
             tx.commit().await?;
-            return Err(ServiceError::invalid("current_password", "auth.bad_credentials"));
+            return Err(ServiceError::invalid(
+                "current_password",
+                "auth.bad_credentials",
+            ));
         }
-        let new = Password::parse(new, &u.username).map_err(|e| ServiceError::invalid("new_password", e.code()))?;
+        let new = Password::parse(new, &u.username)
+            .map_err(|e| ServiceError::invalid("new_password", e.code()))?;
         if password::verify(new.expose(), &u.password_hash) {
             return Err(ServiceError::invalid("new_password", "password.unchanged"));
         }
-        u.password_hash = password::hash(new.expose())?;
+        u.password_hash = password::hash(new.expose())?.into_string();
         u.must_change_password = false;
         u.updated_at = self.app.now_ms();
         users::update(&mut tx, &u).await?;
@@ -79,13 +98,19 @@ impl AccountDesk {
         if let Some(row) = kept.filter(|r| r.user_id == u.id) {
             sessions::insert(&mut tx, &row).await?;
         }
-        record(&mut tx, &self.app, &self.ctx, Some(&self.actor), Event {
-            action: "account.change_password",
-            record_type: "user",
-            record_id: &u.id,
-            outcome: "ok",
-            ..Default::default()
-        })
+        record(
+            &mut tx,
+            &self.app,
+            &self.ctx,
+            Some(&self.actor),
+            Event {
+                action: "account.change_password",
+                record_type: "user",
+                record_id: &u.id,
+                outcome: "ok",
+                ..Default::default()
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(())
@@ -95,39 +120,55 @@ impl AccountDesk {
     /// until then.
     pub async fn start_reenrolment(&self) -> Result<Enrolment> {
         let mut tx = self.app.store().begin().await?;
-        let u = users::get(&mut tx, &self.actor.user_id).await?.ok_or(ServiceError::NotFound("user"))?;
+        let u = users::get(&mut tx, &self.actor.user_id)
+            .await?
+            .ok_or(ServiceError::NotFound("user"))?;
         let secret = totp::TotpSecret::generate();
         let sealed = people::seal_totp(&mut tx, &self.app, &u, &secret).await?;
         settings::set(&mut tx, &App::pending_totp_key(&u.id), &hex::encode(sealed)).await?;
-        record(&mut tx, &self.app, &self.ctx, Some(&self.actor), Event {
-            action: "account.reenrol_started",
-            record_type: "user",
-            record_id: &u.id,
-            outcome: "ok",
-            ..Default::default()
-        })
+        record(
+            &mut tx,
+            &self.app,
+            &self.ctx,
+            Some(&self.actor),
+            Event {
+                action: "account.reenrol_started",
+                record_type: "user",
+                record_id: &u.id,
+                outcome: "ok",
+                ..Default::default()
+            },
+        )
         .await?;
         tx.commit().await?;
-        Ok(self.app.enrolment_of(&secret, &u.username))
+        self.app.enrolment_of(&secret, &u.username)
     }
 
     /// Replaces the authenticator once a code from the new one is shown.
     pub async fn confirm_reenrolment(&self, code: &str) -> Result<()> {
         let mut tx = self.app.store().begin().await?;
-        let mut u = users::get(&mut tx, &self.actor.user_id).await?.ok_or(ServiceError::NotFound("user"))?;
+        let mut u = users::get(&mut tx, &self.actor.user_id)
+            .await?
+            .ok_or(ServiceError::NotFound("user"))?;
         let Some(sealed) = load_pending_totp(&mut tx, &self.app, &u).await? else {
             return Err(ServiceError::invalid("code", "enrolment.none_pending"));
         };
         let secret = people::open_totp(&mut tx, &self.app, &u, &sealed).await?;
         let Some(step) = secret.verify(code.trim(), (self.app.now_ms() / 1000) as u64, None) else {
-            record(&mut tx, &self.app, &self.ctx, Some(&self.actor), Event {
-                action: "account.reenrol",
-                record_type: "user",
-                record_id: &u.id,
-                outcome: "failed",
-                detail: "wrong code".into(),
-                ..Default::default()
-            })
+            record(
+                &mut tx,
+                &self.app,
+                &self.ctx,
+                Some(&self.actor),
+                Event {
+                    action: "account.reenrol",
+                    record_type: "user",
+                    record_id: &u.id,
+                    outcome: "failed",
+                    detail: "wrong code".into(),
+                    ..Default::default()
+                },
+            )
             .await?;
             tx.commit().await?;
             return Err(ServiceError::Auth(AuthFailure::BadCode));
@@ -138,13 +179,19 @@ impl AccountDesk {
         u.updated_at = self.app.now_ms();
         users::update(&mut tx, &u).await?;
         settings::set(&mut tx, &App::pending_totp_key(&u.id), "").await?;
-        record(&mut tx, &self.app, &self.ctx, Some(&self.actor), Event {
-            action: "account.reenrol",
-            record_type: "user",
-            record_id: &u.id,
-            outcome: "ok",
-            ..Default::default()
-        })
+        record(
+            &mut tx,
+            &self.app,
+            &self.ctx,
+            Some(&self.actor),
+            Event {
+                action: "account.reenrol",
+                record_type: "user",
+                record_id: &u.id,
+                outcome: "ok",
+                ..Default::default()
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(())

@@ -22,7 +22,12 @@ pub struct ServiceConfig {
 
 impl Default for ServiceConfig {
     fn default() -> Self {
-        Self { session_idle_secs: 30 * 60, lockout_threshold: 5, lockout_secs: 15 * 60, totp_issuer: "fanguai".into() }
+        Self {
+            session_idle_secs: 30 * 60,
+            lockout_threshold: 5,
+            lockout_secs: 15 * 60,
+            totp_issuer: "fanguai".into(),
+        }
     }
 }
 
@@ -68,7 +73,14 @@ impl App {
                 pending.join(", ")
             )));
         }
-        Ok(App { inner: Arc::new(Inner { store, ring: RwLock::new(Arc::new(ring)), cfg, clock: Clock::default() }) })
+        Ok(App {
+            inner: Arc::new(Inner {
+                store,
+                ring: RwLock::new(Arc::new(ring)),
+                cfg,
+                clock: Clock::default(),
+            }),
+        })
     }
 
     pub fn store(&self) -> &Store {
@@ -89,7 +101,11 @@ impl App {
     }
 
     pub(crate) fn ring(&self) -> Arc<KeyRing> {
-        self.inner.ring.read().expect("key ring lock poisoned").clone()
+        self.inner
+            .ring
+            .read()
+            .expect("key ring lock poisoned")
+            .clone()
     }
 
     /// Swaps in a key ring re-read from disk after a master key rotation.
@@ -99,6 +115,10 @@ impl App {
 
     /// Readiness: the database answers.
     pub async fn ready(&self) -> Result<()> {
-        self.inner.store.ping().await.map_err(|e| ServiceError::Unavailable(e.to_string()))
+        self.inner
+            .store
+            .ping()
+            .await
+            .map_err(|e| ServiceError::Unavailable(e.to_string()))
     }
 }

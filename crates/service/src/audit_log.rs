@@ -1,9 +1,9 @@
 //! The audit log: one hash-chained event per write, per read of personal data and per
 //! refusal, written in the transaction of the change it describes.
 
-use fanguai_store::audit::{self, AuditFilter, NewAuditEvent};
 use fanguai_store::AuditEventRow;
 use fanguai_store::Conn;
+use fanguai_store::audit::{self, AuditFilter, NewAuditEvent};
 use fanguai_vault::chain;
 use serde::Serialize;
 
@@ -75,15 +75,27 @@ pub(crate) async fn record(
 }
 
 /// Records a refusal in its own transaction and returns the error to hand back.
-pub(crate) async fn refuse(app: &App, ctx: &RequestCtx, actor: &Actor, action: &str, code: &'static str) -> ServiceError {
+pub(crate) async fn refuse(
+    app: &App,
+    ctx: &RequestCtx,
+    actor: &Actor,
+    action: &str,
+    code: &'static str,
+) -> ServiceError {
     let res: Result<()> = async {
         let mut tx = app.store().begin().await?;
-        record(&mut tx, app, ctx, Some(actor), Event {
-            action,
-            outcome: "refused",
-            detail: code.to_string(),
-            ..Default::default()
-        })
+        record(
+            &mut tx,
+            app,
+            ctx,
+            Some(actor),
+            Event {
+                action,
+                outcome: "refused",
+                detail: code.to_string(),
+                ..Default::default()
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(())
@@ -158,8 +170,13 @@ pub async fn verify_chain(store: &fanguai_store::Store) -> Result<ChainStatus> {
             break;
         }
         for row in &batch {
-            if let Err(b) = verifier.push(row.seq as u64, &row.prev_hash, &row.hash, &canonical(row)) {
-                return Ok(ChainStatus::Broken { first_broken_seq: b.seq as i64, kind: format!("{:?}", b.kind).to_lowercase() });
+            if let Err(b) =
+                verifier.push(row.seq as u64, &row.prev_hash, &row.hash, &canonical(row))
+            {
+                return Ok(ChainStatus::Broken {
+                    first_broken_seq: b.seq as i64,
+                    kind: format!("{:?}", b.kind).to_lowercase(),
+                });
             }
             count += 1;
             after = row.seq;
@@ -167,9 +184,15 @@ pub async fn verify_chain(store: &fanguai_store::Store) -> Result<ChainStatus> {
     }
     // Rows deleted from the end leave the head pointing past the last event.
     if after != head_seq || verifier.last_hash() != head_hash {
-        return Ok(ChainStatus::Broken { first_broken_seq: after + 1, kind: "truncated".into() });
+        return Ok(ChainStatus::Broken {
+            first_broken_seq: after + 1,
+            kind: "truncated".into(),
+        });
     }
-    Ok(ChainStatus::Intact { events: count, head_hash })
+    Ok(ChainStatus::Intact {
+        events: count,
+        head_hash,
+    })
 }
 
 /// The auditors' desk: reading the log and checking the chain. Reading the log is itself
@@ -199,16 +222,27 @@ impl AuditDesk {
         let mut tx = self.app.store().begin().await?;
         let rows = audit::list(&mut tx, &filter).await?;
         let total = audit::count(&mut tx, &filter).await?;
-        record(&mut tx, &self.app, &self.ctx, Some(&self.actor), Event {
-            action: "audit.read",
-            record_type: "audit_log",
-            outcome: "ok",
-            detail: format!("page {page}, {} events", rows.len()),
-            ..Default::default()
-        })
+        record(
+            &mut tx,
+            &self.app,
+            &self.ctx,
+            Some(&self.actor),
+            Event {
+                action: "audit.read",
+                record_type: "audit_log",
+                outcome: "ok",
+                detail: format!("page {page}, {} events", rows.len()),
+                ..Default::default()
+            },
+        )
         .await?;
         tx.commit().await?;
-        Ok(AuditPage { events: rows.into_iter().map(view).collect(), total, page, per_page })
+        Ok(AuditPage {
+            events: rows.into_iter().map(view).collect(),
+            total,
+            page,
+            per_page,
+        })
     }
 
     pub async fn verify(&self) -> Result<ChainStatus> {
@@ -217,7 +251,9 @@ impl AuditDesk {
 }
 
 fn nonempty(s: &Option<String>) -> Option<String> {
-    s.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+    s.as_ref()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
 }
 
 fn view(r: AuditEventRow) -> AuditEventView {

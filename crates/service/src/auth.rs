@@ -3,15 +3,15 @@
 
 use fanguai_domain::policy::{self, Action, Decision};
 use fanguai_domain::role::Role;
+use fanguai_store::{Conn, sessions, settings, units, users};
 use fanguai_store::{SessionRow, UserRow};
-use fanguai_store::{sessions, settings, units, users, Conn};
 use fanguai_vault::{password, totp};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use crate::account::AccountDesk;
 use crate::app::App;
-use crate::audit_log::{self, record, AuditDesk, Event};
+use crate::audit_log::{self, AuditDesk, Event, record};
 use crate::ctx::{ActorView, Lang, RequestCtx};
 use crate::directory::DirectoryDesk;
 use crate::error::{AuthFailure, Result, ServiceError};
@@ -92,12 +92,16 @@ pub(crate) struct Actor {
 
 impl Actor {
     pub fn roles_label(&self) -> String {
-        self.roles.iter().map(|r| r.id()).collect::<Vec<_>>().join(",")
+        self.roles
+            .iter()
+            .map(|r| r.id())
+            .collect::<Vec<_>>()
+            .join(",")
     }
     pub fn policy(&self) -> policy::Actor {
         policy::Actor {
-            user_id: self.user_id.clone(),
-            unit_id: self.unit_id.clone(),
+            user_id: self.user_id.clone().into(),
+            unit_id: self.unit_id.clone().into(),
             roles: self.roles.iter().copied().collect(),
             second_factor_verified: self.second_factor,
         }
@@ -108,7 +112,7 @@ impl Actor {
 }
 
 pub(crate) fn parse_roles(roles: &[String]) -> Vec<Role> {
-    roles.iter().filter_map(|r| Role::parse(r)).collect()
+    roles.iter().filter_map(|r| Role::parse(r).ok()).collect()
 }
 
 fn actor_of(u: &UserRow, second_factor: bool) -> Actor {
@@ -160,24 +164,43 @@ impl Session {
     async fn allow(&self, action: Action, name: &str) -> Result<()> {
         match policy::decide(&self.actor.policy(), &action) {
             Decision::Allow | Decision::AllowMasked => Ok(()),
-            Decision::Deny(reason) => Err(audit_log::refuse(&self.app, &self.ctx, &self.actor, name, reason.code()).await),
+            Decision::Deny(reason) => {
+                Err(audit_log::refuse(&self.app, &self.ctx, &self.actor, name, reason.code()).await)
+            }
         }
     }
 
     pub fn account(&self) -> AccountDesk {
-        AccountDesk { app: self.app.clone(), actor: self.actor.clone(), ctx: self.ctx.clone() }
+        AccountDesk {
+            app: self.app.clone(),
+            actor: self.actor.clone(),
+            ctx: self.ctx.clone(),
+        }
     }
     pub async fn directory(&self) -> Result<DirectoryDesk> {
-        self.allow(Action::ViewUnitDirectory, "directory.view").await?;
-        Ok(DirectoryDesk { app: self.app.clone(), actor: self.actor.clone(), ctx: self.ctx.clone() })
+        self.allow(Action::ViewUnitDirectory, "directory.view")
+            .await?;
+        Ok(DirectoryDesk {
+            app: self.app.clone(),
+            actor: self.actor.clone(),
+            ctx: self.ctx.clone(),
+        })
     }
     pub async fn admin(&self) -> Result<AdminDesk> {
         self.allow(Action::ManageUsers, "users.manage").await?;
-        Ok(AdminDesk { app: self.app.clone(), actor: self.actor.clone(), ctx: self.ctx.clone() })
+        Ok(AdminDesk {
+            app: self.app.clone(),
+            actor: self.actor.clone(),
+            ctx: self.ctx.clone(),
+        })
     }
     pub async fn auditor(&self) -> Result<AuditDesk> {
         self.allow(Action::ViewAuditLog, "audit.view").await?;
-        Ok(AuditDesk { app: self.app.clone(), actor: self.actor.clone(), ctx: self.ctx.clone() })
+        Ok(AuditDesk {
+            app: self.app.clone(),
+            actor: self.actor.clone(),
+            ctx: self.ctx.clone(),
+        })
     }
 
     /// Remembers the language for this session.
@@ -194,19 +217,30 @@ impl Session {
 impl App {
     /// Step one: username and password. Unknown users and wrong passwords fail the same
     /// way and take the same time.
-    pub async fn login(&self, ctx: &RequestCtx, username: &str, pass: &str) -> Result<LoginOutcome> {
+    pub async fn login(
+        &self,
+        ctx: &RequestCtx,
+        username: &str,
+        pass: &str,
+    ) -> Result<LoginOutcome> {
         let now = self.now_ms();
         let name = username.trim().to_lowercase();
         let mut tx = self.store().begin().await?;
         let Some(mut user) = users::by_username(&mut tx, &name).await? else {
             password::burn_time(pass);
-            record(&mut tx, self, ctx, None, Event {
-                action: "auth.login",
-                record_type: "user",
-                outcome: "failed",
-                detail: "unknown username".into(),
-                ..Default::default()
-            })
+            record(
+                &mut tx,
+                self,
+                ctx,
+                None,
+                Event {
+                    action: "auth.login",
+                    record_type: "user",
+                    outcome: "failed",
+                    detail: "unknown username".into(),
+                    ..Default::default()
+                },
+            )
             .await?;
             tx.commit().await?;
             return Err(ServiceError::Auth(AuthFailure::BadCredentials));
@@ -214,52 +248,86 @@ impl App {
         let actor = actor_of(&user, false);
         if let Some(until) = user.locked_until.filter(|u| *u > now) {
             password::burn_time(pass);
-            record(&mut tx, self, ctx, Some(&actor), Event {
-                action: "auth.login",
-                record_type: "user",
-                record_id: &user.id,
-                outcome: "refused",
-                detail: "account locked".into(),
-                ..Default::default()
-            })
+            record(
+                &mut tx,
+                self,
+                ctx,
+                Some(&actor),
+                Event {
+                    action: "auth.login",
+                    record_type: "user",
+                    record_id: &user.id,
+                    outcome: "refused",
+                    detail: "account locked".into(),
+                    ..Default::default()
+                },
+            )
             .await?;
             tx.commit().await?;
-            return Err(ServiceError::Auth(AuthFailure::Locked { until: until / 1000 }));
+            return Err(ServiceError::Auth(AuthFailure::Locked {
+                until: until / 1000,
+            }));
         }
         if !password::verify(pass, &user.password_hash) {
-            let err = self.count_failure(&mut tx, ctx, &actor, &mut user, "wrong password").await?;
+            let err = self
+                .count_failure(&mut tx, ctx, &actor, &mut user, "wrong password")
+                .await?;
             tx.commit().await?;
             return Err(err);
         }
         if user.disabled {
-            record(&mut tx, self, ctx, Some(&actor), Event {
-                action: "auth.login",
-                record_type: "user",
-                record_id: &user.id,
-                outcome: "refused",
-                detail: "account disabled".into(),
-                ..Default::default()
-            })
+            record(
+                &mut tx,
+                self,
+                ctx,
+                Some(&actor),
+                Event {
+                    action: "auth.login",
+                    record_type: "user",
+                    record_id: &user.id,
+                    outcome: "refused",
+                    detail: "account disabled".into(),
+                    ..Default::default()
+                },
+            )
             .await?;
             tx.commit().await?;
             return Err(ServiceError::Auth(AuthFailure::Disabled));
         }
         let token = SessionToken::generate();
         let needs_2fa = actor.needs_second_factor();
-        let stage = if needs_2fa { STAGE_PASSWORD } else { STAGE_FULL };
-        sessions::insert(&mut tx, &self.session_row(&token, &user.id, stage, ctx, Lang::default())).await?;
+        let stage = if needs_2fa {
+            STAGE_PASSWORD
+        } else {
+            STAGE_FULL
+        };
+        sessions::insert(
+            &mut tx,
+            &self.session_row(&token, &user.id, stage, ctx, Lang::default()),
+        )
+        .await?;
         if !needs_2fa {
             user.failed_logins = 0;
             user.locked_until = None;
             users::record_failed_login(&mut tx, &user.id, 0, None).await?;
         }
-        record(&mut tx, self, ctx, Some(&actor), Event {
-            action: if needs_2fa { "auth.password" } else { "auth.login" },
-            record_type: "user",
-            record_id: &user.id,
-            outcome: "ok",
-            ..Default::default()
-        })
+        record(
+            &mut tx,
+            self,
+            ctx,
+            Some(&actor),
+            Event {
+                action: if needs_2fa {
+                    "auth.password"
+                } else {
+                    "auth.login"
+                },
+                record_type: "user",
+                record_id: &user.id,
+                outcome: "ok",
+                ..Default::default()
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(if !needs_2fa {
@@ -290,27 +358,46 @@ impl App {
         users::record_failed_login(c, &user.id, failed, locked_until).await?;
         user.failed_logins = failed;
         user.locked_until = locked_until;
-        record(c, self, ctx, Some(actor), Event {
-            action: "auth.login",
-            record_type: "user",
-            record_id: &user.id,
-            outcome: "failed",
-            detail: if locked_until.is_some() { format!("{what}; account locked") } else { what.to_string() },
-            ..Default::default()
-        })
+        record(
+            c,
+            self,
+            ctx,
+            Some(actor),
+            Event {
+                action: "auth.login",
+                record_type: "user",
+                record_id: &user.id,
+                outcome: "failed",
+                detail: if locked_until.is_some() {
+                    format!("{what}; account locked")
+                } else {
+                    what.to_string()
+                },
+                ..Default::default()
+            },
+        )
         .await?;
         Ok(match locked_until {
             Some(until) => {
                 // Everything the account had open ends with the lock.
                 sessions::delete_for_user(c, &user.id).await?;
-                ServiceError::Auth(AuthFailure::Locked { until: until / 1000 })
+                ServiceError::Auth(AuthFailure::Locked {
+                    until: until / 1000,
+                })
             }
             None if what.contains("code") => ServiceError::Auth(AuthFailure::BadCode),
             None => ServiceError::Auth(AuthFailure::BadCredentials),
         })
     }
 
-    fn session_row(&self, token: &SessionToken, user_id: &str, stage: &str, ctx: &RequestCtx, lang: Lang) -> SessionRow {
+    fn session_row(
+        &self,
+        token: &SessionToken,
+        user_id: &str,
+        stage: &str,
+        ctx: &RequestCtx,
+        lang: Lang,
+    ) -> SessionRow {
         let now = self.now_ms();
         let mut csrf = [0u8; 32];
         rand::thread_rng().fill_bytes(&mut csrf);
@@ -323,7 +410,10 @@ impl App {
             created_at: now,
             last_seen: now,
             ip: ctx.ip.clone(),
-            user_agent: ctx.user_agent.clone().map(|s| s.chars().take(200).collect()),
+            user_agent: ctx
+                .user_agent
+                .clone()
+                .map(|s| s.chars().take(200).collect()),
         }
     }
 
@@ -333,12 +423,16 @@ impl App {
         if row.stage != STAGE_PASSWORD {
             return Err(ServiceError::Auth(AuthFailure::SessionExpired));
         }
-        let user = users::get(c, &row.user_id).await?.ok_or(ServiceError::Auth(AuthFailure::SessionExpired))?;
+        let user = users::get(c, &row.user_id)
+            .await?
+            .ok_or(ServiceError::Auth(AuthFailure::SessionExpired))?;
         if user.disabled {
             return Err(ServiceError::Auth(AuthFailure::Disabled));
         }
         if user.locked_until.is_some_and(|u| u > self.now_ms()) {
-            return Err(ServiceError::Auth(AuthFailure::Locked { until: user.locked_until.unwrap_or(0) / 1000 }));
+            return Err(ServiceError::Auth(AuthFailure::Locked {
+                until: user.locked_until.unwrap_or(0) / 1000,
+            }));
         }
         Ok((row, user))
     }
@@ -358,16 +452,30 @@ impl App {
 
     /// Replaces a pending session by a full one with a new id, so a token seen before
     /// login is worth nothing after it.
-    async fn promote(&self, c: &mut Conn, old: &SessionRow, ctx: &RequestCtx) -> Result<SessionToken> {
+    async fn promote(
+        &self,
+        c: &mut Conn,
+        old: &SessionRow,
+        ctx: &RequestCtx,
+    ) -> Result<SessionToken> {
         sessions::delete(c, &old.id_hash).await?;
         let token = SessionToken::generate();
         let lang = Lang::parse(&old.lang).unwrap_or_default();
-        sessions::insert(c, &self.session_row(&token, &old.user_id, STAGE_FULL, ctx, lang)).await?;
+        sessions::insert(
+            c,
+            &self.session_row(&token, &old.user_id, STAGE_FULL, ctx, lang),
+        )
+        .await?;
         Ok(token)
     }
 
     /// Step two for enrolled users: the TOTP code. Returns the new session token.
-    pub async fn verify_totp(&self, ctx: &RequestCtx, token: &SessionToken, code: &str) -> Result<SessionToken> {
+    pub async fn verify_totp(
+        &self,
+        ctx: &RequestCtx,
+        token: &SessionToken,
+        code: &str,
+    ) -> Result<SessionToken> {
         let mut tx = self.store().begin().await?;
         let (row, mut user) = self.pending(&mut tx, token).await?;
         let actor = actor_of(&user, false);
@@ -378,7 +486,9 @@ impl App {
         let now_secs = self.now_ms() / 1000;
         let last = user.totp_last_step.map(|s| s as u64);
         let Some(step) = secret.verify(code.trim(), now_secs as u64, last) else {
-            let err = self.count_failure(&mut tx, ctx, &actor, &mut user, "wrong code").await?;
+            let err = self
+                .count_failure(&mut tx, ctx, &actor, &mut user, "wrong code")
+                .await?;
             tx.commit().await?;
             return Err(err);
         };
@@ -388,14 +498,20 @@ impl App {
         user.updated_at = self.now_ms();
         users::update(&mut tx, &user).await?;
         let new = self.promote(&mut tx, &row, ctx).await?;
-        record(&mut tx, self, ctx, Some(&actor_of(&user, true)), Event {
-            action: "auth.login",
-            record_type: "user",
-            record_id: &user.id,
-            outcome: "ok",
-            detail: "password and TOTP".into(),
-            ..Default::default()
-        })
+        record(
+            &mut tx,
+            self,
+            ctx,
+            Some(&actor_of(&user, true)),
+            Event {
+                action: "auth.login",
+                record_type: "user",
+                record_id: &user.id,
+                outcome: "ok",
+                detail: "password and TOTP".into(),
+                ..Default::default()
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(new)
@@ -416,28 +532,47 @@ impl App {
                 user.totp_secret_enc = Some(people::seal_totp(&mut tx, self, &user, &s).await?);
                 user.updated_at = self.now_ms();
                 users::update(&mut tx, &user).await?;
-                record(&mut tx, self, ctx, Some(&actor_of(&user, false)), Event {
-                    action: "auth.enrolment_started",
-                    record_type: "user",
-                    record_id: &user.id,
-                    outcome: "ok",
-                    ..Default::default()
-                })
+                record(
+                    &mut tx,
+                    self,
+                    ctx,
+                    Some(&actor_of(&user, false)),
+                    Event {
+                        action: "auth.enrolment_started",
+                        record_type: "user",
+                        record_id: &user.id,
+                        outcome: "ok",
+                        ..Default::default()
+                    },
+                )
                 .await?;
                 s
             }
         };
         tx.commit().await?;
-        Ok(self.enrolment_of(&secret, &user.username))
+        self.enrolment_of(&secret, &user.username)
     }
 
-    pub(crate) fn enrolment_of(&self, secret: &totp::TotpSecret, username: &str) -> Enrolment {
-        let uri = secret.otpauth_uri(&self.config().totp_issuer, username);
-        Enrolment { secret_base32: secret.to_base32(), qr_svg: totp::qr_svg(&uri), otpauth_uri: uri }
+    pub(crate) fn enrolment_of(
+        &self,
+        secret: &totp::TotpSecret,
+        username: &str,
+    ) -> Result<Enrolment> {
+        let uri = secret.otpauth_uri(&self.config().totp_issuer, username)?;
+        Ok(Enrolment {
+            secret_base32: secret.to_base32().expose().clone(),
+            qr_svg: totp::qr_svg(uri.expose())?,
+            otpauth_uri: uri.expose().clone(),
+        })
     }
 
     /// Confirms a first enrolment with a code from the new authenticator; signs in.
-    pub async fn confirm_enrolment(&self, ctx: &RequestCtx, token: &SessionToken, code: &str) -> Result<SessionToken> {
+    pub async fn confirm_enrolment(
+        &self,
+        ctx: &RequestCtx,
+        token: &SessionToken,
+        code: &str,
+    ) -> Result<SessionToken> {
         let mut tx = self.store().begin().await?;
         let (row, mut user) = self.pending(&mut tx, token).await?;
         let actor = actor_of(&user, false);
@@ -446,7 +581,9 @@ impl App {
         };
         let secret = people::open_totp(&mut tx, self, &user, &enc).await?;
         let Some(step) = secret.verify(code.trim(), (self.now_ms() / 1000) as u64, None) else {
-            let err = self.count_failure(&mut tx, ctx, &actor, &mut user, "wrong code").await?;
+            let err = self
+                .count_failure(&mut tx, ctx, &actor, &mut user, "wrong code")
+                .await?;
             tx.commit().await?;
             return Err(err);
         };
@@ -457,13 +594,19 @@ impl App {
         user.updated_at = self.now_ms();
         users::update(&mut tx, &user).await?;
         let new = self.promote(&mut tx, &row, ctx).await?;
-        record(&mut tx, self, ctx, Some(&actor_of(&user, true)), Event {
-            action: "auth.enrolled",
-            record_type: "user",
-            record_id: &user.id,
-            outcome: "ok",
-            ..Default::default()
-        })
+        record(
+            &mut tx,
+            self,
+            ctx,
+            Some(&actor_of(&user, true)),
+            Event {
+                action: "auth.enrolled",
+                record_type: "user",
+                record_id: &user.id,
+                outcome: "ok",
+                ..Default::default()
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(new)
@@ -527,13 +670,19 @@ impl App {
         if let Some(row) = sessions::get(&mut tx, &token.id_hash()).await? {
             sessions::delete(&mut tx, &row.id_hash).await?;
             if let Some(user) = users::get(&mut tx, &row.user_id).await? {
-                record(&mut tx, self, ctx, Some(&actor_of(&user, row.stage == STAGE_FULL)), Event {
-                    action: "auth.logout",
-                    record_type: "user",
-                    record_id: &user.id,
-                    outcome: "ok",
-                    ..Default::default()
-                })
+                record(
+                    &mut tx,
+                    self,
+                    ctx,
+                    Some(&actor_of(&user, row.stage == STAGE_FULL)),
+                    Event {
+                        action: "auth.logout",
+                        record_type: "user",
+                        record_id: &user.id,
+                        outcome: "ok",
+                        ..Default::default()
+                    },
+                )
                 .await?;
             }
         }
@@ -555,10 +704,17 @@ impl App {
     }
 }
 
-pub(crate) async fn load_pending_totp(c: &mut Conn, app: &App, user: &UserRow) -> Result<Option<Vec<u8>>> {
+pub(crate) async fn load_pending_totp(
+    c: &mut Conn,
+    app: &App,
+    user: &UserRow,
+) -> Result<Option<Vec<u8>>> {
     let _ = app;
     // An empty value marks a re-enrolment that was confirmed or reset.
-    match settings::get(c, &App::pending_totp_key(&user.id)).await?.filter(|v| !v.is_empty()) {
+    match settings::get(c, &App::pending_totp_key(&user.id))
+        .await?
+        .filter(|v| !v.is_empty())
+    {
         Some(hexed) => Ok(Some(hex::decode(hexed).map_err(ServiceError::internal)?)),
         None => Ok(None),
     }

@@ -14,7 +14,11 @@ pub struct RequestCtx {
 impl RequestCtx {
     /// A context for actions started from the command line.
     pub fn cli(what: &str) -> Self {
-        Self { request_id: format!("cli-{what}-{}", uuid::Uuid::now_v7()), ip: None, user_agent: None }
+        Self {
+            request_id: format!("cli-{what}-{}", uuid::Uuid::now_v7()),
+            ip: None,
+            user_agent: None,
+        }
     }
 }
 

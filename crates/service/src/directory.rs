@@ -3,13 +3,13 @@
 use fanguai_store::{units, users};
 use serde::Serialize;
 
+use crate::Role;
 use crate::app::App;
-use crate::audit_log::{record, Event};
-use crate::auth::{parse_roles, Actor};
+use crate::audit_log::{Event, record};
+use crate::auth::{Actor, parse_roles};
 use crate::ctx::RequestCtx;
 use crate::error::Result;
 use crate::people;
-use crate::Role;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct MemberView {
@@ -48,7 +48,10 @@ impl DirectoryDesk {
         let mut out = Vec::with_capacity(all_units.len());
         for u in all_units {
             let mut members = Vec::new();
-            for m in all_users.iter().filter(|m| m.unit_id == u.id && !m.disabled) {
+            for m in all_users
+                .iter()
+                .filter(|m| m.unit_id == u.id && !m.disabled)
+            {
                 members.push(MemberView {
                     user_id: m.id.clone(),
                     username: m.username.clone(),
@@ -56,7 +59,10 @@ impl DirectoryDesk {
                     roles: parse_roles(&m.roles),
                 });
             }
-            let liaison = u.liaison_user_id.as_ref().and_then(|id| members.iter().find(|m| &m.user_id == id).cloned());
+            let liaison = u
+                .liaison_user_id
+                .as_ref()
+                .and_then(|id| members.iter().find(|m| &m.user_id == id).cloned());
             out.push(UnitView {
                 id: u.id,
                 name_zh: u.name_zh,
@@ -68,12 +74,18 @@ impl DirectoryDesk {
                 members,
             });
         }
-        record(&mut tx, &self.app, &self.ctx, Some(&self.actor), Event {
-            action: "directory.view",
-            record_type: "unit",
-            outcome: "ok",
-            ..Default::default()
-        })
+        record(
+            &mut tx,
+            &self.app,
+            &self.ctx,
+            Some(&self.actor),
+            Event {
+                action: "directory.view",
+                record_type: "unit",
+                outcome: "ok",
+                ..Default::default()
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(out)

@@ -29,7 +29,9 @@ pub enum ServiceError {
 pub enum AuthFailure {
     BadCredentials,
     /// Locked after repeated failures until this unix time (seconds).
-    Locked { until: i64 },
+    Locked {
+        until: i64,
+    },
     Disabled,
     BadCode,
     /// No session, or it expired after the idle timeout.
@@ -40,7 +42,10 @@ pub enum AuthFailure {
 
 impl ServiceError {
     pub fn invalid(field: &'static str, code: impl Into<String>) -> Self {
-        ServiceError::Invalid { field, code: code.into() }
+        ServiceError::Invalid {
+            field,
+            code: code.into(),
+        }
     }
     pub fn internal(e: impl std::fmt::Display) -> Self {
         ServiceError::Internal(e.to_string())

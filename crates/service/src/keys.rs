@@ -5,7 +5,7 @@ use fanguai_vault::envelope::WrappedKey;
 use serde::Serialize;
 
 use crate::app::App;
-use crate::audit_log::{record, Event};
+use crate::audit_log::{Event, record};
 use crate::ctx::RequestCtx;
 use crate::error::{Result, ServiceError};
 
@@ -27,36 +27,58 @@ impl App {
         let mut rewrapped = 0u64;
         let old_masters: Vec<String> = {
             let mut c = self.store().conn().await?;
-            data_keys::count_by_master(&mut c).await?.into_iter().map(|(m, _)| m).filter(|m| m != &current).collect()
+            data_keys::count_by_master(&mut c)
+                .await?
+                .into_iter()
+                .map(|(m, _)| m)
+                .filter(|m| m != &current)
+                .collect()
         };
         for old_master in old_masters {
-          loop {
-            let mut tx = self.store().begin().await?;
-            let batch = data_keys::list_wrapped_by(&mut tx, &old_master, 200).await?;
-            if batch.is_empty() {
-                break;
+            loop {
+                let mut tx = self.store().begin().await?;
+                let batch = data_keys::list_wrapped_by(&mut tx, &old_master, 200).await?;
+                if batch.is_empty() {
+                    break;
+                }
+                for row in &batch {
+                    let old = WrappedKey::from_bytes(&row.wrapped)?;
+                    let new = ring.rewrap(&old, &row.subject)?;
+                    data_keys::update_wrapped(&mut tx, &row.id, &new.to_bytes(), &current).await?;
+                }
+                rewrapped += batch.len() as u64;
+                record(
+                    &mut tx,
+                    self,
+                    ctx,
+                    None,
+                    Event {
+                        action: "keys.rewrap",
+                        record_type: "data_key",
+                        outcome: "ok",
+                        detail: format!(
+                            "{} data keys re-wrapped under master {current}",
+                            batch.len()
+                        ),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+                tx.commit().await?;
             }
-            for row in &batch {
-                let old = WrappedKey::from_bytes(&row.wrapped)?;
-                let new = ring.rewrap(&old, &row.subject)?;
-                data_keys::update_wrapped(&mut tx, &row.id, &new.to_bytes(), &current).await?;
-            }
-            rewrapped += batch.len() as u64;
-            record(&mut tx, self, ctx, None, Event {
-                action: "keys.rewrap",
-                record_type: "data_key",
-                outcome: "ok",
-                detail: format!("{} data keys re-wrapped under master {current}", batch.len()),
-                ..Default::default()
-            })
-            .await?;
-            tx.commit().await?;
-          }
         }
         let mut c = self.store().conn().await?;
-        let remaining_old =
-            data_keys::count_by_master(&mut c).await?.into_iter().filter(|(m, _)| m != &current).map(|(_, n)| n).sum();
-        Ok(RotationReport { current_master: current, rewrapped, remaining_old })
+        let remaining_old = data_keys::count_by_master(&mut c)
+            .await?
+            .into_iter()
+            .filter(|(m, _)| m != &current)
+            .map(|(_, n)| n)
+            .sum();
+        Ok(RotationReport {
+            current_master: current,
+            rewrapped,
+            remaining_old,
+        })
     }
 
     /// Destroys the data key of a subject: every field sealed with it becomes unreadable
@@ -66,16 +88,24 @@ impl App {
             return Err(ServiceError::invalid("reason", "purpose.too_short"));
         }
         let mut tx = self.store().begin().await?;
-        let row = data_keys::by_subject(&mut tx, subject).await?.ok_or(ServiceError::NotFound("data key"))?;
+        let row = data_keys::by_subject(&mut tx, subject)
+            .await?
+            .ok_or(ServiceError::NotFound("data key"))?;
         data_keys::destroy(&mut tx, &row.id, self.now_ms()).await?;
-        record(&mut tx, self, ctx, None, Event {
-            action: "keys.shred",
-            record_type: "data_key",
-            record_id: &row.id,
-            purpose: reason,
-            outcome: "ok",
-            detail: format!("subject {subject}"),
-        })
+        record(
+            &mut tx,
+            self,
+            ctx,
+            None,
+            Event {
+                action: "keys.shred",
+                record_type: "data_key",
+                record_id: &row.id,
+                purpose: reason,
+                outcome: "ok",
+                detail: format!("subject {subject}"),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(())

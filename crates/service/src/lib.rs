@@ -38,7 +38,7 @@ mod users;
 
 pub use account::AccountDesk;
 pub use app::{App, ServiceConfig};
-pub use audit_log::{verify_chain, AuditDesk, AuditEventView, AuditPage, AuditQuery, ChainStatus};
+pub use audit_log::{AuditDesk, AuditEventView, AuditPage, AuditQuery, ChainStatus, verify_chain};
 pub use auth::{Enrolment, LoginOutcome, Session, SessionToken, Stage};
 pub use ctx::{ActorView, Lang, RequestCtx};
 pub use directory::{DirectoryDesk, MemberView, UnitView};

@@ -4,14 +4,14 @@
 use fanguai_domain::ids::{Password, PersonName, Phone, Username};
 use fanguai_domain::role::Role;
 use fanguai_store::UserRow;
-use fanguai_store::{sessions, settings, units, users, Conn};
+use fanguai_store::{Conn, sessions, settings, units, users};
 use fanguai_vault::password;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::app::App;
-use crate::audit_log::{record, Event};
-use crate::auth::{parse_roles, Actor};
+use crate::audit_log::{Event, record};
+use crate::auth::{Actor, parse_roles};
 use crate::ctx::RequestCtx;
 use crate::error::{Result, ServiceError};
 use crate::people;
@@ -52,7 +52,9 @@ pub struct UserView {
 pub(crate) fn generate_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::thread_rng();
-    let body: String = (0..16).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect();
+    let body: String = (0..16)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect();
     // Guarantees the mix of classes the password policy asks for.
     format!("{body}-7a")
 }
@@ -63,7 +65,7 @@ fn parse_role_list(roles: &[String]) -> Result<Vec<Role>> {
     }
     let mut out = Vec::new();
     for r in roles {
-        let role = Role::parse(r).ok_or_else(|| ServiceError::invalid("roles", "roles.unknown"))?;
+        let role = Role::parse(r).map_err(|e| ServiceError::invalid("roles", e.code()))?;
         if !out.contains(&role) {
             out.push(role);
         }
@@ -93,7 +95,9 @@ impl Accounts<'_> {
             id: u.id.clone(),
             username: u.username.clone(),
             display_name: people::open_display_name(c, self.app, u).await?,
-            phone_masked: phone.and_then(|p| Phone::parse(&p).ok()).map(|p| p.masked()),
+            phone_masked: phone
+                .and_then(|p| Phone::parse(&p).ok())
+                .map(|p| p.masked()),
             unit_id: u.unit_id.clone(),
             roles: parse_roles(&u.roles),
             disabled: u.disabled,
@@ -110,13 +114,19 @@ impl Accounts<'_> {
         for u in &rows {
             out.push(self.view(&mut tx, u).await?);
         }
-        record(&mut tx, self.app, self.ctx, self.actor, Event {
-            action: "users.list",
-            record_type: "user",
-            outcome: "ok",
-            detail: format!("{} accounts", rows.len()),
-            ..Default::default()
-        })
+        record(
+            &mut tx,
+            self.app,
+            self.ctx,
+            self.actor,
+            Event {
+                action: "users.list",
+                record_type: "user",
+                outcome: "ok",
+                detail: format!("{} accounts", rows.len()),
+                ..Default::default()
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(out)
@@ -124,21 +134,38 @@ impl Accounts<'_> {
 
     /// Creates an account with a one-time password (or the given one) that must be
     /// changed at first login.
-    pub async fn create(&self, new: &NewUser, password_given: Option<&str>) -> Result<(UserView, String)> {
-        let username = Username::parse(&new.username).map_err(|e| ServiceError::invalid("username", e.code()))?;
-        let name = PersonName::parse(&new.display_name).map_err(|e| ServiceError::invalid("display_name", e.code()))?;
-        let phone = match new.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+    pub async fn create(
+        &self,
+        new: &NewUser,
+        password_given: Option<&str>,
+    ) -> Result<(UserView, String)> {
+        let username = Username::parse(&new.username)
+            .map_err(|e| ServiceError::invalid("username", e.code()))?;
+        let name = PersonName::parse(&new.display_name)
+            .map_err(|e| ServiceError::invalid("display_name", e.code()))?;
+        let phone = match new
+            .phone
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
             Some(p) => Some(Phone::parse(p).map_err(|e| ServiceError::invalid("phone", e.code()))?),
             None => None,
         };
         let roles = parse_role_list(&new.roles)?;
         let pass = match password_given {
-            Some(p) => Password::parse(p, username.as_str()).map_err(|e| ServiceError::invalid("password", e.code()))?.expose().to_string(),
+            Some(p) => Password::parse(p, username.as_str())
+                .map_err(|e| ServiceError::invalid("password", e.code()))?
+                .expose()
+                .to_string(),
             None => generate_password(),
         };
         let mut tx = self.app.store().begin().await?;
         check_unit(&mut tx, &new.unit_id).await?;
-        if users::by_username(&mut tx, username.as_str()).await?.is_some() {
+        if users::by_username(&mut tx, username.as_str())
+            .await?
+            .is_some()
+        {
             return Err(ServiceError::invalid("username", "username.taken"));
         }
         let id = uuid::Uuid::now_v7().to_string();
@@ -151,10 +178,15 @@ impl Accounts<'_> {
             unit_id: new.unit_id.clone(),
             roles: roles.iter().map(|r| r.id().to_string()).collect(),
             display_name_enc: people::seal(&key, "display_name", &id, name.as_str())?,
-            phone_enc: phone.as_ref().map(|p| people::seal(&key, "phone", &id, p.as_str())).transpose()?,
-            phone_bidx: phone.as_ref().map(|p| ring.blind_index("phone", p.as_str())),
+            phone_enc: phone
+                .as_ref()
+                .map(|p| people::seal(&key, "phone", &id, p.as_str()))
+                .transpose()?,
+            phone_bidx: phone
+                .as_ref()
+                .map(|p| ring.blind_index("phone", p.as_str())),
             data_key_id: key_id,
-            password_hash: password::hash(&pass)?,
+            password_hash: password::hash(&pass)?.into_string(),
             must_change_password: password_given.is_none(),
             totp_secret_enc: None,
             totp_enrolled: false,
@@ -166,14 +198,25 @@ impl Accounts<'_> {
             updated_at: now,
         };
         users::insert(&mut tx, &row).await?;
-        record(&mut tx, self.app, self.ctx, self.actor, Event {
-            action: "users.create",
-            record_type: "user",
-            record_id: &id,
-            outcome: "ok",
-            detail: format!("username {}, unit {}, roles {}", row.username, row.unit_id, row.roles.join(",")),
-            ..Default::default()
-        })
+        record(
+            &mut tx,
+            self.app,
+            self.ctx,
+            self.actor,
+            Event {
+                action: "users.create",
+                record_type: "user",
+                record_id: &id,
+                outcome: "ok",
+                detail: format!(
+                    "username {}, unit {}, roles {}",
+                    row.username,
+                    row.unit_id,
+                    row.roles.join(",")
+                ),
+                ..Default::default()
+            },
+        )
         .await?;
         let view = self.view(&mut tx, &row).await?;
         tx.commit().await?;
@@ -185,7 +228,9 @@ impl Accounts<'_> {
         if let Some(u) = users::get(c, who).await? {
             return Ok(u);
         }
-        users::by_username(c, &who.trim().to_lowercase()).await?.ok_or(ServiceError::NotFound("user"))
+        users::by_username(c, &who.trim().to_lowercase())
+            .await?
+            .ok_or(ServiceError::NotFound("user"))
     }
 
     /// Applies `change` to one account and records `action`; sessions end when asked.
@@ -204,14 +249,20 @@ impl Accounts<'_> {
         if end_sessions {
             sessions::delete_for_user(&mut tx, &u.id).await?;
         }
-        record(&mut tx, self.app, self.ctx, self.actor, Event {
-            action,
-            record_type: "user",
-            record_id: &u.id,
-            outcome: "ok",
-            detail,
-            ..Default::default()
-        })
+        record(
+            &mut tx,
+            self.app,
+            self.ctx,
+            self.actor,
+            Event {
+                action,
+                record_type: "user",
+                record_id: &u.id,
+                outcome: "ok",
+                detail,
+                ..Default::default()
+            },
+        )
         .await?;
         let view = self.view(&mut tx, &u).await?;
         tx.commit().await?;
@@ -228,31 +279,47 @@ impl Accounts<'_> {
     pub async fn set_disabled(&self, who: &str, disabled: bool) -> Result<UserView> {
         let self_id = self.actor.map(|a| a.user_id.clone());
         let res = self
-            .change(who, if disabled { "users.disable" } else { "users.enable" }, disabled, |u| {
-                if disabled && self_id.as_deref() == Some(u.id.as_str()) {
-                    return Err(ServiceError::invalid("user", "users.not_on_self"));
-                }
-                u.disabled = disabled;
-                if !disabled {
-                    u.failed_logins = 0;
-                    u.locked_until = None;
-                }
-                Ok(String::new())
-            })
+            .change(
+                who,
+                if disabled {
+                    "users.disable"
+                } else {
+                    "users.enable"
+                },
+                disabled,
+                |u| {
+                    if disabled && self_id.as_deref() == Some(u.id.as_str()) {
+                        return Err(ServiceError::invalid("user", "users.not_on_self"));
+                    }
+                    u.disabled = disabled;
+                    if !disabled {
+                        u.failed_logins = 0;
+                        u.locked_until = None;
+                    }
+                    Ok(String::new())
+                },
+            )
             .await?;
         Ok(res)
     }
 
     /// A new one-time password; the user must change it at next login.
-    pub async fn reset_password(&self, who: &str, given: Option<&str>) -> Result<(UserView, String)> {
+    pub async fn reset_password(
+        &self,
+        who: &str,
+        given: Option<&str>,
+    ) -> Result<(UserView, String)> {
         let mut pass = String::new();
         let view = self
             .change(who, "users.reset_password", true, |u| {
                 pass = match given {
-                    Some(p) => Password::parse(p, &u.username).map_err(|e| ServiceError::invalid("password", e.code()))?.expose().to_string(),
+                    Some(p) => Password::parse(p, &u.username)
+                        .map_err(|e| ServiceError::invalid("password", e.code()))?
+                        .expose()
+                        .to_string(),
                     None => generate_password(),
                 };
-                u.password_hash = password::hash(&pass)?;
+                u.password_hash = password::hash(&pass)?.into_string();
                 u.must_change_password = given.is_none();
                 u.failed_logins = 0;
                 u.locked_until = None;
@@ -308,7 +375,11 @@ pub struct AdminDesk {
 
 impl AdminDesk {
     fn accounts(&self) -> Accounts<'_> {
-        Accounts { app: &self.app, actor: Some(&self.actor), ctx: &self.ctx }
+        Accounts {
+            app: &self.app,
+            actor: Some(&self.actor),
+            ctx: &self.ctx,
+        }
     }
     pub async fn list_users(&self) -> Result<Vec<UserView>> {
         self.accounts().list().await
@@ -335,7 +406,11 @@ impl AdminDesk {
     /// The units an account can be assigned to.
     pub async fn units(&self) -> Result<Vec<(String, String, String)>> {
         let mut c = self.app.store().conn().await?;
-        Ok(units::list(&mut c).await?.into_iter().map(|u| (u.id, u.name_zh, u.name_en)).collect())
+        Ok(units::list(&mut c)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.name_zh, u.name_en))
+            .collect())
     }
 }
 
@@ -349,13 +424,20 @@ pub struct OperatorDesk {
 
 impl App {
     pub fn operator(&self, ctx: RequestCtx) -> OperatorDesk {
-        OperatorDesk { app: self.clone(), ctx }
+        OperatorDesk {
+            app: self.clone(),
+            ctx,
+        }
     }
 }
 
 impl OperatorDesk {
     fn accounts(&self) -> Accounts<'_> {
-        Accounts { app: &self.app, actor: None, ctx: &self.ctx }
+        Accounts {
+            app: &self.app,
+            actor: None,
+            ctx: &self.ctx,
+        }
     }
     pub async fn add(&self, new: &NewUser, password: Option<&str>) -> Result<(UserView, String)> {
         self.accounts().create(new, password).await

@@ -18,16 +18,24 @@ both_backends!(password_then_totp_and_rotation, |t| {
     t.app.session(&ctx(), &first).await.unwrap();
 
     // Second login: password, then the code; the pending token is not a session.
-    let LoginOutcome::TotpRequired { token: pending } = t.app.login(&ctx(), "li.si", PASSWORD).await.unwrap() else {
+    let LoginOutcome::TotpRequired { token: pending } =
+        t.app.login(&ctx(), "li.si", PASSWORD).await.unwrap()
+    else {
         panic!("enrolled users are asked for a code")
     };
-    assert_eq!(auth_err(t.app.session(&ctx(), &pending).await), AuthFailure::SecondFactorPending);
+    assert_eq!(
+        auth_err(t.app.session(&ctx(), &pending).await),
+        AuthFailure::SecondFactorPending
+    );
     // The code of the step already used at enrolment is refused (replay); the next one works.
     t.app.clock().advance_secs(30);
     let code = secret.code_at(t.now_secs());
     let full = t.app.verify_totp(&ctx(), &pending, &code).await.unwrap();
     assert_ne!(full, pending, "the session id rotates at login");
-    assert_eq!(auth_err(t.app.session(&ctx(), &pending).await), AuthFailure::SessionExpired);
+    assert_eq!(
+        auth_err(t.app.session(&ctx(), &pending).await),
+        AuthFailure::SessionExpired
+    );
     let s = t.app.session(&ctx(), &full).await.unwrap();
     assert_eq!(s.actor().username, "li.si");
     assert_eq!(s.actor().display_name, "测试·li.si");
@@ -36,19 +44,34 @@ both_backends!(password_then_totp_and_rotation, |t| {
 both_backends!(wrong_passwords_lock_for_fifteen_minutes, |t| {
     t.user("wang.wu", "psb", "office").await;
     for _ in 0..4 {
-        assert_eq!(auth_err(t.app.login(&ctx(), "wang.wu", "wrong-password-1A").await), AuthFailure::BadCredentials);
+        assert_eq!(
+            auth_err(t.app.login(&ctx(), "wang.wu", "wrong-password-1A").await),
+            AuthFailure::BadCredentials
+        );
     }
-    assert!(matches!(auth_err(t.app.login(&ctx(), "wang.wu", "wrong-password-1A").await), AuthFailure::Locked { .. }));
+    assert!(matches!(
+        auth_err(t.app.login(&ctx(), "wang.wu", "wrong-password-1A").await),
+        AuthFailure::Locked { .. }
+    ));
     // Locked: even the right password is refused.
-    assert!(matches!(auth_err(t.app.login(&ctx(), "wang.wu", PASSWORD).await), AuthFailure::Locked { .. }));
+    assert!(matches!(
+        auth_err(t.app.login(&ctx(), "wang.wu", PASSWORD).await),
+        AuthFailure::Locked { .. }
+    ));
     t.app.clock().advance_secs(14 * 60);
-    assert!(matches!(auth_err(t.app.login(&ctx(), "wang.wu", PASSWORD).await), AuthFailure::Locked { .. }));
+    assert!(matches!(
+        auth_err(t.app.login(&ctx(), "wang.wu", PASSWORD).await),
+        AuthFailure::Locked { .. }
+    ));
     t.app.clock().advance_secs(61);
     t.app.login(&ctx(), "wang.wu", PASSWORD).await.unwrap();
 });
 
 both_backends!(unknown_user_fails_like_wrong_password, |t| {
-    assert_eq!(auth_err(t.app.login(&ctx(), "nobody", PASSWORD).await), AuthFailure::BadCredentials);
+    assert_eq!(
+        auth_err(t.app.login(&ctx(), "nobody", PASSWORD).await),
+        AuthFailure::BadCredentials
+    );
 });
 
 both_backends!(wrong_codes_count_towards_lockout, |t| {
@@ -56,7 +79,9 @@ both_backends!(wrong_codes_count_towards_lockout, |t| {
     t.sign_in("zhao.liu").await;
     let mut last = AuthFailure::BadCode;
     for _ in 0..5 {
-        let LoginOutcome::TotpRequired { token } = t.app.login(&ctx(), "zhao.liu", PASSWORD).await.unwrap() else {
+        let LoginOutcome::TotpRequired { token } =
+            t.app.login(&ctx(), "zhao.liu", PASSWORD).await.unwrap()
+        else {
             panic!()
         };
         last = auth_err(t.app.verify_totp(&ctx(), &token, "000000").await);
@@ -73,7 +98,10 @@ both_backends!(sessions_expire_after_thirty_idle_minutes, |t| {
     t.app.clock().advance_secs(29 * 60);
     t.app.session(&ctx(), &token).await.unwrap();
     t.app.clock().advance_secs(31 * 60);
-    assert_eq!(auth_err(t.app.session(&ctx(), &token).await), AuthFailure::SessionExpired);
+    assert_eq!(
+        auth_err(t.app.session(&ctx(), &token).await),
+        AuthFailure::SessionExpired
+    );
 });
 
 both_backends!(disabled_accounts_lose_their_sessions, |t| {
@@ -83,7 +111,10 @@ both_backends!(disabled_accounts_lose_their_sessions, |t| {
     let admin = t.session("admin1").await.admin().await.unwrap();
     admin.disable(&id).await.unwrap();
     assert!(t.app.session(&ctx(), &token).await.is_err());
-    assert_eq!(auth_err(t.app.login(&ctx(), "sun.ba", PASSWORD).await), AuthFailure::Disabled);
+    assert_eq!(
+        auth_err(t.app.login(&ctx(), "sun.ba", PASSWORD).await),
+        AuthFailure::Disabled
+    );
 });
 
 both_backends!(password_change_and_reenrolment, |t| {
@@ -91,27 +122,66 @@ both_backends!(password_change_and_reenrolment, |t| {
     let (token, secret) = t.sign_in("zhou.jiu").await;
     let s = t.app.session(&ctx(), &token).await.unwrap();
     let acct = s.account();
-    let e = acct.change_password("not-it", "another-Password-22", Some(&token)).await.unwrap_err();
-    assert!(matches!(e, ServiceError::Invalid { field: "current_password", .. }), "{e:?}");
-    let e = acct.change_password(PASSWORD, "short", Some(&token)).await.unwrap_err();
-    assert!(matches!(e, ServiceError::Invalid { field: "new_password", .. }), "{e:?}");
-    acct.change_password(PASSWORD, "another-Password-22", Some(&token)).await.unwrap();
-    t.app.session(&ctx(), &token).await.expect("the session that changed the password stays");
+    let e = acct
+        .change_password("not-it", "another-Password-22", Some(&token))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            ServiceError::Invalid {
+                field: "current_password",
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    let e = acct
+        .change_password(PASSWORD, "short", Some(&token))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            ServiceError::Invalid {
+                field: "new_password",
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    acct.change_password(PASSWORD, "another-Password-22", Some(&token))
+        .await
+        .unwrap();
+    t.app
+        .session(&ctx(), &token)
+        .await
+        .expect("the session that changed the password stays");
 
     // Re-enrolment: the old authenticator works until the new one is confirmed.
     let e = acct.start_reenrolment().await.unwrap();
     let new_secret = fanguai_vault::totp::TotpSecret::from_base32(&e.secret_base32).unwrap();
     assert!(acct.confirm_reenrolment("000000").await.is_err());
     t.app.clock().advance_secs(30);
-    acct.confirm_reenrolment(&new_secret.code_at(t.now_secs())).await.unwrap();
+    acct.confirm_reenrolment(&new_secret.code_at(t.now_secs()))
+        .await
+        .unwrap();
     t.app.clock().advance_secs(30);
-    let LoginOutcome::TotpRequired { token: p } = t.app.login(&ctx(), "zhou.jiu", "another-Password-22").await.unwrap() else {
+    let LoginOutcome::TotpRequired { token: p } = t
+        .app
+        .login(&ctx(), "zhou.jiu", "another-Password-22")
+        .await
+        .unwrap()
+    else {
         panic!()
     };
     let old_code = secret.unwrap().code_at(t.now_secs());
     let new_code = new_secret.code_at(t.now_secs());
     if old_code != new_code {
-        assert!(t.app.verify_totp(&ctx(), &p, &old_code).await.is_err(), "the old authenticator is retired");
+        assert!(
+            t.app.verify_totp(&ctx(), &p, &old_code).await.is_err(),
+            "the old authenticator is retired"
+        );
     }
     t.app.verify_totp(&ctx(), &p, &new_code).await.unwrap();
 });

@@ -7,7 +7,10 @@ use fanguai_service::NewUser;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_file_and_wal_hold_no_personal_field() {
     let db = fanguai_store::testing::TestDb::sqlite().await;
-    let path = db.sqlite_path().expect("a SQLite test database has a file").to_path_buf();
+    let path = db
+        .sqlite_dir()
+        .expect("a SQLite test database has a folder")
+        .join("fanguai.db");
     let t = TestApp::on(db).await;
     let name = "欧阳明月测试姓名";
     let phone = "13912345678";
@@ -39,10 +42,19 @@ async fn sqlite_file_and_wal_hold_no_personal_field() {
             files.push(p);
         }
     }
-    assert!(files.len() >= 2, "WAL mode leaves a -wal file while connections are open: {files:?}");
+    assert!(
+        files.len() >= 2,
+        "WAL mode leaves a -wal file while connections are open: {files:?}"
+    );
     for f in &files {
         let bytes = std::fs::read(f).unwrap();
-        for needle in [name.as_bytes(), phone.as_bytes(), "139****5678".as_bytes(), secret_b32.as_bytes(), PASSWORD.as_bytes()] {
+        for needle in [
+            name.as_bytes(),
+            phone.as_bytes(),
+            "139****5678".as_bytes(),
+            secret_b32.as_bytes(),
+            PASSWORD.as_bytes(),
+        ] {
             assert!(
                 !bytes.windows(needle.len()).any(|w| w == needle),
                 "{} contains {:?} in plaintext",
@@ -52,6 +64,9 @@ async fn sqlite_file_and_wal_hold_no_personal_field() {
         }
     }
     // The username is not personal data: finding it proves the scan reads the files.
-    let all: Vec<u8> = files.iter().flat_map(|f| std::fs::read(f).unwrap()).collect();
+    let all: Vec<u8> = files
+        .iter()
+        .flat_map(|f| std::fs::read(f).unwrap())
+        .collect();
     assert!(all.windows(6).any(|w| w == b"ouyang"));
 }

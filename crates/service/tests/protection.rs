@@ -8,7 +8,10 @@ use fanguai_service::{AuditQuery, ChainStatus, NewUser, ServiceError};
 use fanguai_store::sqlx;
 
 fn refused<T: std::fmt::Debug>(r: Result<T, ServiceError>) {
-    assert!(matches!(r, Err(ServiceError::Refused { .. })), "expected a refusal, got {r:?}");
+    assert!(
+        matches!(r, Err(ServiceError::Refused { .. })),
+        "expected a refusal, got {r:?}"
+    );
 }
 
 both_backends!(each_desk_refuses_roles_without_the_right, |t| {
@@ -25,22 +28,65 @@ both_backends!(each_desk_refuses_roles_without_the_right, |t| {
     ] {
         t.user(u, unit, role).await;
     }
-    for u in ["auditor1", "inv1", "office1", "cw1", "liaison1", "lab1", "convenor1", "sup1"] {
+    for u in [
+        "auditor1",
+        "inv1",
+        "office1",
+        "cw1",
+        "liaison1",
+        "lab1",
+        "convenor1",
+        "sup1",
+    ] {
         refused(t.session(u).await.admin().await);
     }
-    for u in ["admin1", "inv1", "office1", "cw1", "liaison1", "lab1", "convenor1", "sup1"] {
+    for u in [
+        "admin1",
+        "inv1",
+        "office1",
+        "cw1",
+        "liaison1",
+        "lab1",
+        "convenor1",
+        "sup1",
+    ] {
         refused(t.session(u).await.auditor().await);
     }
     t.session("admin1").await.admin().await.unwrap();
     let audit = t.session("auditor1").await.auditor().await.unwrap();
-    for u in ["admin1", "auditor1", "inv1", "office1", "cw1", "liaison1", "lab1", "convenor1", "sup1"] {
+    for u in [
+        "admin1",
+        "auditor1",
+        "inv1",
+        "office1",
+        "cw1",
+        "liaison1",
+        "lab1",
+        "convenor1",
+        "sup1",
+    ] {
         t.session(u).await.directory().await.unwrap();
     }
     // Every refusal above is in the log, with who asked.
-    let page = audit.list(&AuditQuery { action: Some("users.manage".into()), per_page: Some(100), ..Default::default() }).await.unwrap();
-    let refusals: Vec<_> = page.events.iter().filter(|e| e.outcome == "refused").collect();
+    let page = audit
+        .list(&AuditQuery {
+            action: Some("users.manage".into()),
+            per_page: Some(100),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let refusals: Vec<_> = page
+        .events
+        .iter()
+        .filter(|e| e.outcome == "refused")
+        .collect();
     assert_eq!(refusals.len(), 8, "{:?}", page.events);
-    assert!(refusals.iter().any(|e| e.username == "cw1" && e.unit == "civil-affairs"));
+    assert!(
+        refusals
+            .iter()
+            .any(|e| e.username == "cw1" && e.unit == "civil-affairs")
+    );
 });
 
 both_backends!(admin_account_management, |t| {
@@ -63,11 +109,41 @@ both_backends!(admin_account_management, |t| {
     // Bad input names the field and writes nothing.
     let before = admin.list_users().await.unwrap().len();
     for (field, new) in [
-        ("username", NewUser { username: "x".into(), ..nu() }),
-        ("unit_id", NewUser { unit_id: "no-such-unit".into(), ..nu() }),
-        ("roles", NewUser { roles: vec!["emperor".into()], ..nu() }),
-        ("phone", NewUser { phone: Some("12345".into()), ..nu() }),
-        ("username", NewUser { username: "zheng.shi".into(), ..nu() }),
+        (
+            "username",
+            NewUser {
+                username: "x".into(),
+                ..nu()
+            },
+        ),
+        (
+            "unit_id",
+            NewUser {
+                unit_id: "no-such-unit".into(),
+                ..nu()
+            },
+        ),
+        (
+            "roles",
+            NewUser {
+                roles: vec!["emperor".into()],
+                ..nu()
+            },
+        ),
+        (
+            "phone",
+            NewUser {
+                phone: Some("12345".into()),
+                ..nu()
+            },
+        ),
+        (
+            "username",
+            NewUser {
+                username: "zheng.shi".into(),
+                ..nu()
+            },
+        ),
     ] {
         match admin.create_user(&new).await {
             Err(ServiceError::Invalid { field: f, .. }) => assert_eq!(f, field),
@@ -75,7 +151,16 @@ both_backends!(admin_account_management, |t| {
         }
     }
     assert_eq!(admin.list_users().await.unwrap().len(), before);
-    let v = admin.assign(&v.id, &fanguai_service::Assignment { unit_id: "health".into(), roles: vec!["liaison".into()] }).await.unwrap();
+    let v = admin
+        .assign(
+            &v.id,
+            &fanguai_service::Assignment {
+                unit_id: "health".into(),
+                roles: vec!["liaison".into()],
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(v.unit_id, "health");
     let (_, again) = admin.reset_password(&v.id).await.unwrap();
     assert_ne!(again, once);
@@ -97,12 +182,20 @@ fn nu() -> NewUser {
 both_backends!(audit_chain_detects_edit_delete_and_reorder, |t| {
     t.user("inv1", "psb", "investigator").await;
     t.session("inv1").await;
-    assert!(matches!(fanguai_service::verify_chain(t.db.store()).await.unwrap(), ChainStatus::Intact { .. }));
+    assert!(matches!(
+        fanguai_service::verify_chain(&t.db.store()).await.unwrap(),
+        ChainStatus::Intact { .. }
+    ));
     let mut c = t.db.store().conn().await.unwrap();
 
-    sqlx::query("UPDATE audit_events SET detail = 'nothing happened' WHERE seq = 3").execute(&mut *c).await.unwrap();
-    match fanguai_service::verify_chain(t.db.store()).await.unwrap() {
-        ChainStatus::Broken { first_broken_seq, .. } => assert_eq!(first_broken_seq, 3),
+    sqlx::query("UPDATE audit_events SET detail = 'nothing happened' WHERE seq = 3")
+        .execute(&mut *c)
+        .await
+        .unwrap();
+    match fanguai_service::verify_chain(&t.db.store()).await.unwrap() {
+        ChainStatus::Broken {
+            first_broken_seq, ..
+        } => assert_eq!(first_broken_seq, 3),
         s => panic!("edit not detected: {s:?}"),
     }
 });
@@ -111,9 +204,14 @@ both_backends!(audit_chain_detects_deletion, |t| {
     t.user("inv1", "psb", "investigator").await;
     t.session("inv1").await;
     let mut c = t.db.store().conn().await.unwrap();
-    sqlx::query("DELETE FROM audit_events WHERE seq = 2").execute(&mut *c).await.unwrap();
-    match fanguai_service::verify_chain(t.db.store()).await.unwrap() {
-        ChainStatus::Broken { first_broken_seq, .. } => assert!(first_broken_seq <= 3, "{first_broken_seq}"),
+    sqlx::query("DELETE FROM audit_events WHERE seq = 2")
+        .execute(&mut *c)
+        .await
+        .unwrap();
+    match fanguai_service::verify_chain(&t.db.store()).await.unwrap() {
+        ChainStatus::Broken {
+            first_broken_seq, ..
+        } => assert!(first_broken_seq <= 3, "{first_broken_seq}"),
         s => panic!("deletion not detected: {s:?}"),
     }
     // Deleting the newest event is caught by the chain head.
@@ -126,15 +224,32 @@ both_backends!(audit_chain_detects_truncation_and_reorder, |t| {
     t.session("inv1").await;
     let mut c = t.db.store().conn().await.unwrap();
     let (head, _) = fanguai_store::audit::head(&mut c).await.unwrap();
-    sqlx::query(&format!("DELETE FROM audit_events WHERE seq = {head}")).execute(&mut *c).await.unwrap();
-    assert!(matches!(fanguai_service::verify_chain(t.db.store()).await.unwrap(), ChainStatus::Broken { .. }));
+    sqlx::query(&format!("DELETE FROM audit_events WHERE seq = {head}"))
+        .execute(&mut *c)
+        .await
+        .unwrap();
+    assert!(matches!(
+        fanguai_service::verify_chain(&t.db.store()).await.unwrap(),
+        ChainStatus::Broken { .. }
+    ));
 
     // Swapping two events' contents (same seqs, order changed) breaks the chain too.
-    sqlx::query("UPDATE audit_events SET seq = -1 WHERE seq = 2").execute(&mut *c).await.unwrap();
-    sqlx::query("UPDATE audit_events SET seq = 2 WHERE seq = 3").execute(&mut *c).await.unwrap();
-    sqlx::query("UPDATE audit_events SET seq = 3 WHERE seq = -1").execute(&mut *c).await.unwrap();
-    match fanguai_service::verify_chain(t.db.store()).await.unwrap() {
-        ChainStatus::Broken { first_broken_seq, .. } => assert_eq!(first_broken_seq, 2),
+    sqlx::query("UPDATE audit_events SET seq = -1 WHERE seq = 2")
+        .execute(&mut *c)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_events SET seq = 2 WHERE seq = 3")
+        .execute(&mut *c)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_events SET seq = 3 WHERE seq = -1")
+        .execute(&mut *c)
+        .await
+        .unwrap();
+    match fanguai_service::verify_chain(&t.db.store()).await.unwrap() {
+        ChainStatus::Broken {
+            first_broken_seq, ..
+        } => assert_eq!(first_broken_seq, 2),
         s => panic!("reorder not detected: {s:?}"),
     }
 });
@@ -142,14 +257,26 @@ both_backends!(audit_chain_detects_truncation_and_reorder, |t| {
 both_backends!(shredding_makes_fields_unreadable_and_is_audited, |t| {
     t.user("admin1", "psb", "admin").await;
     let victim = t.user("leaver", "health", "caseworker").await;
-    t.app.shred_subject(&ctx(), &format!("user:{victim}"), "retention period ended").await.unwrap();
+    t.app
+        .shred_subject(&ctx(), &format!("user:{victim}"), "retention period ended")
+        .await
+        .unwrap();
     let admin = t.session("admin1").await.admin().await.unwrap();
-    assert!(admin.list_users().await.is_err(), "a shredded field cannot be decrypted");
+    assert!(
+        admin.list_users().await.is_err(),
+        "a shredded field cannot be decrypted"
+    );
     let auditor = {
         t.user("auditor1", "psb", "auditor").await;
         t.session("auditor1").await.auditor().await.unwrap()
     };
-    let page = auditor.list(&AuditQuery { action: Some("keys.shred".into()), ..Default::default() }).await.unwrap();
+    let page = auditor
+        .list(&AuditQuery {
+            action: Some("keys.shred".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(page.events.len(), 1);
     assert_eq!(page.events[0].purpose, "retention period ended");
 });
@@ -159,21 +286,42 @@ both_backends!(rotation_rewraps_every_data_key, |t| {
     let dir = tempfile::tempdir().unwrap();
     let keys = dir.path().join("keys");
     fanguai_vault::KeyRing::create(&keys).unwrap();
-    let app = fanguai_service::App::open(t.db.store().clone(), fanguai_vault::KeyRing::open(&keys).unwrap(), Default::default())
-        .await
-        .unwrap();
+    let app = fanguai_service::App::open(
+        t.db.store().clone(),
+        fanguai_vault::KeyRing::open(&keys).unwrap(),
+        Default::default(),
+    )
+    .await
+    .unwrap();
     let op = app.operator(ctx());
     op.add(&nu(), Some(PASSWORD)).await.unwrap();
-    op.add(&NewUser { username: "second.user".into(), ..nu() }, Some(PASSWORD)).await.unwrap();
+    op.add(
+        &NewUser {
+            username: "second.user".into(),
+            ..nu()
+        },
+        Some(PASSWORD),
+    )
+    .await
+    .unwrap();
     fanguai_vault::KeyRing::rotate(&keys).unwrap();
     app.replace_ring(fanguai_vault::KeyRing::open(&keys).unwrap());
     let r = app.rewrap_data_keys(&ctx()).await.unwrap();
     assert_eq!((r.rewrapped, r.remaining_old), (2, 0));
     // Readable under the new master key alone once the old one is retired.
-    let mut ids: Vec<_> = fanguai_vault::KeyRing::open(&keys).unwrap().master_ids().collect();
+    let mut ids: Vec<_> = fanguai_vault::KeyRing::open(&keys)
+        .unwrap()
+        .master_ids()
+        .collect();
     ids.sort();
     fanguai_vault::KeyRing::retire(&keys, ids[0]).unwrap();
     app.replace_ring(fanguai_vault::KeyRing::open(&keys).unwrap());
-    let names: Vec<_> = op.list().await.unwrap().into_iter().map(|v| v.display_name).collect();
+    let names: Vec<_> = op
+        .list()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| v.display_name)
+        .collect();
     assert_eq!(names, vec!["新用户".to_string(), "新用户".to_string()]);
 });

@@ -1,27 +1,44 @@
 //! A service on a throw-away database, with typed helpers for signing in.
 #![allow(dead_code)]
 
-use fanguai_service::{seed, App, LoginOutcome, NewUser, RequestCtx, ServiceConfig, Session, SessionToken};
+use fanguai_service::{
+    App, LoginOutcome, NewUser, RequestCtx, ServiceConfig, Session, SessionToken, seed,
+};
 use fanguai_store::testing::TestDb;
-use fanguai_vault::totp::TotpSecret;
 use fanguai_vault::KeyRing;
+use fanguai_vault::totp::TotpSecret;
 
 pub const PASSWORD: &str = "correct-Horse-battery-9";
 
 pub struct TestApp {
     pub app: App,
     pub db: TestDb,
+    secrets: std::sync::Mutex<std::collections::HashMap<String, String>>,
 }
 
 pub fn ctx() -> RequestCtx {
-    RequestCtx { request_id: format!("test-{}", uuid::Uuid::new_v4()), ip: Some("127.0.0.1".into()), user_agent: None }
+    RequestCtx {
+        request_id: format!("test-{}", uuid::Uuid::new_v4()),
+        ip: Some("127.0.0.1".into()),
+        user_agent: None,
+    }
 }
 
 impl TestApp {
     pub async fn on(db: TestDb) -> TestApp {
-        let app = App::open(db.store().clone(), KeyRing::ephemeral(), ServiceConfig::default()).await.unwrap();
+        let app = App::open(
+            db.store().clone(),
+            KeyRing::ephemeral(),
+            ServiceConfig::default(),
+        )
+        .await
+        .unwrap();
         seed::member_units(&app, &ctx()).await.unwrap();
-        TestApp { app, db }
+        TestApp {
+            app,
+            db,
+            secrets: Default::default(),
+        }
     }
 
     /// Creates an account with `PASSWORD`.
@@ -53,10 +70,35 @@ impl TestApp {
                 let e = self.app.enrolment(&ctx(), &token).await.unwrap();
                 let secret = TotpSecret::from_base32(&e.secret_base32).unwrap();
                 let code = secret.code_at(self.now_secs());
-                let full = self.app.confirm_enrolment(&ctx(), &token, &code).await.unwrap();
+                let full = self
+                    .app
+                    .confirm_enrolment(&ctx(), &token, &code)
+                    .await
+                    .unwrap();
+                self.secrets
+                    .lock()
+                    .unwrap()
+                    .insert(username.to_string(), e.secret_base32.clone());
                 (full, Some(secret))
             }
-            LoginOutcome::TotpRequired { .. } => panic!("{username} was already enrolled; use sign_in_again"),
+            LoginOutcome::TotpRequired { token } => {
+                let b32 = self
+                    .secrets
+                    .lock()
+                    .unwrap()
+                    .get(username)
+                    .cloned()
+                    .expect("enrolled by this test app");
+                let secret = TotpSecret::from_base32(&b32).unwrap();
+                // A code of a step already used is refused as a replay.
+                self.app.clock().advance_secs(30);
+                let full = self
+                    .app
+                    .verify_totp(&ctx(), &token, &secret.code_at(self.now_secs()))
+                    .await
+                    .unwrap();
+                (full, Some(secret))
+            }
         }
     }
 
