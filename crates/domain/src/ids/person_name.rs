@@ -77,7 +77,7 @@ impl PersonName {
     }
 
     /// Number of user-perceived characters, for layouts.
-    pub fn graphemes(&self) -> usize {
+    pub fn grapheme_count(&self) -> usize {
         self.0.graphemes(true).count()
     }
 }
@@ -159,6 +159,6 @@ mod tests {
     fn debug_never_shows_the_name() {
         let n = PersonName::parse("欧阳娜娜").unwrap();
         assert_eq!(format!("{n:?}"), "PersonName(欧阳**)");
-        assert_eq!(n.graphemes(), 4);
+        assert_eq!(n.grapheme_count(), 4);
     }
 }

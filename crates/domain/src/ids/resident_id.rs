@@ -93,15 +93,17 @@ impl ResidentIdError {
 /// `first17` is not 17 ASCII digits.
 pub fn check_character(first17: &str) -> Option<char> {
     let b = first17.as_bytes();
-    if b.len() != 17 || !b.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let sum: u32 = b
+    (b.len() == 17 && b.iter().all(u8::is_ascii_digit)).then(|| check_of_digits(b))
+}
+
+/// The check character of 17 ASCII digits (the caller has checked them).
+fn check_of_digits(first17: &[u8]) -> char {
+    let sum: u32 = first17
         .iter()
         .zip(WEIGHTS)
         .map(|(d, w)| u32::from(d - b'0') * w)
         .sum();
-    Some(char::from(CHECK[(sum % 11) as usize]))
+    char::from(CHECK[(sum % 11) as usize])
 }
 
 impl ResidentId {
@@ -163,7 +165,7 @@ impl ResidentId {
             }
         })?;
 
-        if len == 18 && check_character(&text[..17]) != Some(char::from(digits[17])) {
+        if len == 18 && check_of_digits(&digits[..17]) != char::from(digits[17]) {
             return Err(ResidentIdError::CheckDigit);
         }
         Ok(ResidentId {
@@ -198,11 +200,8 @@ impl ResidentId {
             return self.text.clone();
         }
         let first17 = format!("{}19{}", &self.text[..6], &self.text[6..]);
-        match check_character(&first17) {
-            Some(c) => format!("{first17}{c}"),
-            // Unreachable: a parsed legacy number is 15 ASCII digits.
-            None => first17,
-        }
+        let check = check_of_digits(first17.as_bytes());
+        format!("{first17}{check}")
     }
 
     pub fn birth_date(&self) -> Date {
