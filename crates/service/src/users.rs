@@ -2,7 +2,7 @@
 //! the command line.
 
 use fanguai_domain::ids::{Password, PersonName, Phone, Username};
-use fanguai_domain::role::Role;
+use fanguai_domain::role::{Role, RoleSet};
 use fanguai_store::UserRow;
 use fanguai_store::{Conn, sessions, settings, units, users};
 use fanguai_vault::password;
@@ -70,6 +70,8 @@ fn parse_role_list(roles: &[String]) -> Result<Vec<Role>> {
             out.push(role);
         }
     }
+    // Separation of duties: an auditor audits and does nothing else, an admin runs no cases.
+    RoleSet::checked(out.iter().copied()).map_err(|e| ServiceError::invalid("roles", e.code()))?;
     Ok(out)
 }
 
