@@ -131,6 +131,13 @@ both_backends!(admin_account_management, |t| {
             },
         ),
         (
+            "roles",
+            NewUser {
+                roles: vec!["auditor".into(), "investigator".into()],
+                ..nu()
+            },
+        ),
+        (
             "phone",
             NewUser {
                 phone: Some("12345".into()),
