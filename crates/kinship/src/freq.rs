@@ -343,10 +343,25 @@ impl FreqTable {
 
     /// The frequency used for an allele and where it came from.
     pub fn lookup(&self, locus: &str, allele: Allele) -> FreqLookup {
-        let found = self
-            .loci
-            .get(locus)
-            .and_then(|l| l.alleles.binary_search_by_key(&allele, |(a, _)| *a).ok().map(|i| l.alleles[i].1));
+        self.lookup_in(self.loci.get(locus), allele)
+    }
+
+    /// The alleles of one locus, found once for several look-ups.
+    pub(crate) fn locus_alleles(&self, locus: &str) -> Option<&[(Allele, f64)]> {
+        self.loci.get(locus).map(|l| l.alleles.as_slice())
+    }
+
+    /// [`FreqTable::lookup`] within a locus found by [`FreqTable::locus_alleles`].
+    pub(crate) fn lookup_in_slice(&self, alleles: Option<&[(Allele, f64)]>, allele: Allele) -> FreqLookup {
+        let found = alleles.and_then(|l| l.binary_search_by_key(&allele, |(a, _)| *a).ok().map(|i| l[i].1));
+        self.classify(found)
+    }
+
+    fn lookup_in(&self, locus: Option<&LocusFreqs>, allele: Allele) -> FreqLookup {
+        self.lookup_in_slice(locus.map(|l| l.alleles.as_slice()), allele)
+    }
+
+    fn classify(&self, found: Option<f64>) -> FreqLookup {
         match found {
             Some(v) if v >= self.min_freq => FreqLookup { value: v, source: FreqSource::Table },
             Some(v) => FreqLookup { value: self.min_freq, source: FreqSource::RaisedToMinimum { table_value: v } },

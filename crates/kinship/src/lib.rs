@@ -33,6 +33,15 @@
 //!            KinshipResult { relation, persons, cpi, probability, inconsistent_loci, shared_loci,
 //!                            conclusion, advice, loci: Vec<LocusResult>, skipped, table, min_freq, params }
 //!            LocusResult { locus, genotypes, index, consistent, mutation, note }
+//!            duo(child, parent, t, p), trio(child, alleged, known, t, p),
+//!            couple(child, mother, father, t, p), full_sib(a, b, t, p), half_sib(a, b, t, p)
+//!                -> KinshipResult
+//!            Kinship::{Duo, Trio, Couple, FullSib, HalfSib}; compare(Kinship, t, p) -> KinshipResult,
+//!            combined(Kinship, t, p) -> Combined { cpi, inconsistent_loci, shared_loci }  // no allocation
+//!            theta::sampling_probability(p, seen_same, seen_total, theta)
+//! import     import(text, &ImportOptions) -> Result<Vec<Profile>, ImportErrors>   // format from header
+//!            import_genemapper(..), import_long_csv(..); ImportOptions { category, kit }
+//!            ImportErrors { errors: Vec<ImportError { line, reason }> }
 //! conclusion Conclusion { SupportsParentage, Excluded, SupportsNonParentage, Inconclusive }
 //!            conclude(relation, cpi, inconsistent_loci)
 //! ```
@@ -43,6 +52,7 @@
 
 pub mod allele;
 pub mod bench;
+pub mod cli;
 pub mod conclusion;
 pub mod db;
 pub mod freq;

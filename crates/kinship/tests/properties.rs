@@ -249,6 +249,26 @@ proptest! {
     }
 
     #[test]
+    fn combined_index_equals_the_full_report(x in genotype(), y in genotype(), z in genotype(), p in params()) {
+        let t = table();
+        let (px, py, pz) = (profile("X", x), profile("Y", y), profile("Z", z));
+        let kinships = [
+            lr::Kinship::Duo { child: &px, parent: &py },
+            lr::Kinship::Trio { child: &px, alleged: &py, known: &pz },
+            lr::Kinship::Couple { child: &px, mother: &py, father: &pz },
+            lr::Kinship::FullSib(&px, &py),
+            lr::Kinship::HalfSib(&px, &py),
+        ];
+        for k in kinships {
+            let full = lr::compare(k, &t, &p);
+            let fast = lr::combined(k, &t, &p);
+            prop_assert_eq!(fast.cpi.to_bits(), full.cpi.to_bits());
+            prop_assert_eq!(fast.inconsistent_loci, full.inconsistent_loci);
+            prop_assert_eq!(fast.shared_loci, full.shared_loci);
+        }
+    }
+
+    #[test]
     fn inline_profiles_round_trip(x in genotype()) {
         let p = profile("X", x);
         let again = Profile::parse_inline(&p.to_inline(), "X", SampleCategory::Reference).unwrap();

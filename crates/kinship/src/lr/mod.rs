@@ -270,7 +270,6 @@ pub(crate) mod siblings;
 pub mod theta;
 pub(crate) mod trio;
 
-use std::collections::BTreeSet;
 
 use crate::conclusion::conclude;
 use crate::freq::{FreqSource, FreqTable};
@@ -401,99 +400,152 @@ const fn rate_name(sex: Sex) -> &'static str {
     }
 }
 
-/// The persons of a comparison, founders first, the dependent person last; the sex of
+/// The persons of a comparison, by role.
+#[derive(Debug, Clone, Copy)]
+pub enum Kinship<'a> {
+    Duo { child: &'a Profile, parent: &'a Profile },
+    /// `known` is the child's undisputed other parent.
+    Trio { child: &'a Profile, alleged: &'a Profile, known: &'a Profile },
+    Couple { child: &'a Profile, mother: &'a Profile, father: &'a Profile },
+    FullSib(&'a Profile, &'a Profile),
+    /// Also grandparent–grandchild and uncle/aunt–nephew/niece.
+    HalfSib(&'a Profile, &'a Profile),
+}
+
+/// The combined index alone, without per-locus details: for ranking many candidates.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Combined {
+    pub cpi: f64,
+    pub inconsistent_loci: u32,
+    pub shared_loci: u32,
+}
+
+/// Persons with their roles (founders first, the dependent person last) and the sex of
 /// each parent position (for mutation rates).
 struct Setup<'a> {
     relation: Relation,
-    persons: Vec<(Role, &'a Profile)>,
+    persons: [(Role, &'a Profile); 3],
+    count: usize,
     parent_sexes: [Option<Sex>; 2],
     sex_note: Option<&'static str>,
 }
 
-fn compute(setup: Setup<'_>, table: &FreqTable, params: &LrParams) -> KinshipResult {
-    let Setup { relation, persons, parent_sexes, sex_note } = setup;
-    let mut all_loci: BTreeSet<&str> = BTreeSet::new();
-    for (_, p) in &persons {
-        all_loci.extend(p.loci.keys().map(String::as_str));
+impl<'a> Setup<'a> {
+    fn new(kinship: Kinship<'a>, params: &LrParams) -> Setup<'a> {
+        let (relation, persons, count, parent_sexes, sex_note) = match kinship {
+            Kinship::Duo { child, parent } => {
+                let (sex, note) = alleged_sex(params, parent);
+                let persons = [(Role::AllegedParent, parent), (Role::Child, child), (Role::Child, child)];
+                (Relation::Duo, persons, 2, [Some(sex), None], note)
+            }
+            Kinship::Trio { child, alleged, known } => {
+                let (sex, note) = alleged_sex(params, alleged);
+                let persons = [(Role::AllegedParent, alleged), (Role::KnownParent, known), (Role::Child, child)];
+                (Relation::Trio, persons, 3, [Some(sex), Some(other_sex(sex))], note)
+            }
+            Kinship::Couple { child, mother, father } => {
+                let persons = [(Role::Father, father), (Role::Mother, mother), (Role::Child, child)];
+                (Relation::Couple, persons, 3, [Some(Sex::Male), Some(Sex::Female)], None)
+            }
+            Kinship::FullSib(a, b) => {
+                (Relation::FullSib, [(Role::First, a), (Role::Second, b), (Role::Second, b)], 2, [None, None], None)
+            }
+            Kinship::HalfSib(a, b) => {
+                (Relation::HalfSib, [(Role::First, a), (Role::Second, b), (Role::Second, b)], 2, [None, None], None)
+            }
+        };
+        Setup { relation, persons, count, parent_sexes, sex_note }
     }
-    let mut loci = Vec::new();
-    let mut skipped = Vec::new();
-    let mut cpi = 1.0;
-    let mut inconsistent = 0u32;
-    for locus in all_loci {
-        let skip = |reason| SkippedLocus { locus: locus.to_owned(), reason };
-        let mut genotypes = [Genotype::Single(crate::Allele::OFF_LADDER); 3];
-        let mut typed = 0;
-        for (i, (_, p)) in persons.iter().enumerate() {
-            if let Some(g) = p.loci.get(locus) {
-                genotypes[i] = *g;
-                typed += 1;
+
+    fn persons(&self) -> &[(Role, &'a Profile)] {
+        &self.persons[..self.count]
+    }
+}
+
+/// What happens to one locus.
+enum LocusOutcome {
+    Skipped(SkipReason),
+    Computed(LocusCore),
+}
+
+/// Visits every locus typed in any of the persons, in key order, with each person's
+/// genotype there. The profiles' loci are sorted maps, so this is a merge.
+fn each_locus<'p>(persons: &[(Role, &'p Profile)], mut visit: impl FnMut(&'p str, &[Option<Genotype>])) {
+    let mut iters: [Option<std::collections::btree_map::Iter<'p, String, Genotype>>; 3] = [None, None, None];
+    let mut heads: [Option<(&'p String, &'p Genotype)>; 3] = [None; 3];
+    for (i, (_, p)) in persons.iter().enumerate() {
+        let mut it = p.loci.iter();
+        heads[i] = it.next();
+        iters[i] = Some(it);
+    }
+    let n = persons.len();
+    loop {
+        let Some(locus) = heads[..n].iter().flatten().map(|(k, _)| *k).min() else { return };
+        let mut genotypes = [None; 3];
+        for i in 0..n {
+            if let Some((k, g)) = heads[i] {
+                if k == locus {
+                    genotypes[i] = Some(*g);
+                    heads[i] = iters[i].as_mut().and_then(Iterator::next);
+                }
             }
         }
-        let genotypes = &genotypes[..persons.len()];
-        if is_sex_marker(locus) {
-            skipped.push(skip(SkipReason::SexMarker));
-            continue;
-        }
-        if typed < persons.len() {
-            skipped.push(skip(SkipReason::NotTypedInAll));
-            continue;
-        }
-        if genotypes.iter().any(|g| {
-            let (a, b) = g.alleles();
-            !a.is_repeat() || b.is_some_and(|b| !b.is_repeat())
-        }) {
-            skipped.push(skip(SkipReason::OffLadder));
-            continue;
-        }
-        if !table.has_locus(locus) {
-            skipped.push(skip(SkipReason::NotInTable));
-            continue;
-        }
-        let result = locus_result(relation, locus, &persons, genotypes, parent_sexes, sex_note, table, params);
-        cpi *= result.index;
-        if !result.consistent {
-            inconsistent += 1;
-        }
-        loci.push(result);
-    }
-    let conclusion = conclude(relation, cpi, inconsistent);
-    KinshipResult {
-        relation,
-        persons: persons.iter().map(|(role, p)| Person { role: *role, code: p.code.clone() }).collect(),
-        cpi,
-        probability: cpi / (cpi + 1.0),
-        inconsistent_loci: inconsistent,
-        shared_loci: loci.len() as u32,
-        conclusion,
-        advice: conclusion.advice(relation).map(str::to_owned),
-        loci,
-        skipped,
-        table: table.name.clone(),
-        min_freq: table.min_freq,
-        params: params.clone(),
+        visit(locus.as_str(), &genotypes[..n]);
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn locus_result(
-    relation: Relation,
+fn outcome(setup: &Setup<'_>, locus: &str, genotypes: &[Option<Genotype>], table: &FreqTable, params: &LrParams) -> LocusOutcome {
+    if is_sex_marker(locus) {
+        return LocusOutcome::Skipped(SkipReason::SexMarker);
+    }
+    let mut typed = [Genotype::Single(crate::Allele::OFF_LADDER); 3];
+    for (slot, g) in typed.iter_mut().zip(genotypes) {
+        match g {
+            Some(g) => *slot = *g,
+            None => return LocusOutcome::Skipped(SkipReason::NotTypedInAll),
+        }
+    }
+    let typed = &typed[..genotypes.len()];
+    if typed.iter().any(|g| {
+        let (a, b) = g.alleles();
+        !a.is_repeat() || b.is_some_and(|b| !b.is_repeat())
+    }) {
+        return LocusOutcome::Skipped(SkipReason::OffLadder);
+    }
+    let Some(freqs) = table.locus_alleles(locus) else {
+        return LocusOutcome::Skipped(SkipReason::NotInTable);
+    };
+    LocusOutcome::Computed(locus_core(setup, locus, typed, freqs, table, params))
+}
+
+/// Everything computed at one locus, without allocation.
+struct LocusCore {
+    genotypes: [Genotype; 3],
+    frame: Frame,
+    sources: [FreqSource; MAX_SYMBOLS],
+    dropout: bool,
+    any_single: bool,
+    h1: Acc,
+    h2: Acc,
+    index: f64,
+    consistent: bool,
+}
+
+fn locus_core(
+    setup: &Setup<'_>,
     locus: &str,
-    persons: &[(Role, &Profile)],
     genotypes: &[Genotype],
-    parent_sexes: [Option<Sex>; 2],
-    sex_note: Option<&'static str>,
+    freqs: &[(crate::Allele, f64)],
     table: &FreqTable,
     params: &LrParams,
-) -> LocusResult {
-    let mut notes: Vec<String> = Vec::new();
+) -> LocusCore {
     let mut frame = Frame::new();
     let mut sources = [FreqSource::Table; MAX_SYMBOLS];
     let mut symbol = |frame: &mut Frame, allele: crate::Allele| {
         let before = frame.n;
         let mut source = FreqSource::Table;
         let s = frame.symbol(allele, || {
-            let l = table.lookup(locus, allele);
+            let l = table.lookup_in_slice(Some(freqs), allele);
             source = l.source;
             l.value
         });
@@ -502,14 +554,57 @@ fn locus_result(
         }
         s
     };
-    let dropout = params.single_as_dropout && genotypes.iter().any(|g| matches!(g, Genotype::Single(_)));
+    let any_single = genotypes.iter().any(|g| matches!(g, Genotype::Single(_)));
+    let dropout = params.single_as_dropout && any_single;
     let mut shown = [(0usize, None::<usize>); 3];
     for (i, g) in genotypes.iter().enumerate() {
         let (a, b) = g.alleles();
         shown[i] = (symbol(&mut frame, a), b.map(|b| symbol(&mut frame, b)));
     }
-    for (allele, source) in frame.alleles[..frame.n].iter().zip(&sources) {
-        let allele = allele.expect("shown alleles are named");
+    if dropout {
+        frame.add_other();
+    }
+    let mut candidates = [Candidates::Fixed(0, 0); 3];
+    for (slot, (a, b)) in candidates.iter_mut().zip(shown.iter().take(genotypes.len())) {
+        *slot = match (b, dropout) {
+            (Some(b), _) => Candidates::Fixed(*a, *b),
+            (None, false) => Candidates::Fixed(*a, *a),
+            (None, true) => Candidates::ShownPlusAny(*a),
+        };
+    }
+    let meiosis = |position: usize| {
+        let sex = setup.parent_sexes[position].unwrap_or(Sex::Male);
+        Meiosis {
+            mu: params.mutation_rate(locus, sex),
+            non_integer_factor: params.non_integer_factor,
+            parent_bit: 1 << position,
+        }
+    };
+    let n = genotypes.len();
+    let (model, founders) = match setup.relation {
+        Relation::Duo => (Model::Duo { alleged: meiosis(0) }, &candidates[..1]),
+        Relation::Trio => (Model::Trio { alleged: meiosis(0), known: meiosis(1) }, &candidates[..2]),
+        Relation::Couple => (Model::Couple { father: meiosis(0), mother: meiosis(1) }, &candidates[..2]),
+        Relation::FullSib => (Model::Siblings(siblings::FULL), &candidates[..1]),
+        Relation::HalfSib => (Model::Siblings(siblings::HALF), &candidates[..1]),
+    };
+    let (h1, h2) = likelihoods(model, &frame, founders, candidates[n - 1], params.theta);
+    let (index, consistent) = match (h1.best, h2.best) {
+        (Some(a), Some(b)) => (a.value / b.value, a.mutations <= b.mutations),
+        (None, Some(_)) => (0.0, false),
+        (_, None) => (1.0, true),
+    };
+    let mut all = [Genotype::Single(crate::Allele::OFF_LADDER); 3];
+    all[..n].copy_from_slice(genotypes);
+    LocusCore { genotypes: all, frame, sources, dropout, any_single, h1, h2, index, consistent }
+}
+
+/// The per-locus report: genotypes, index, and the notes a reader must see.
+fn locus_result(setup: &Setup<'_>, locus: &str, core: &LocusCore, table: &FreqTable, params: &LrParams) -> LocusResult {
+    let mut notes: Vec<String> = Vec::new();
+    let frame = &core.frame;
+    for (allele, source) in frame.alleles[..frame.n].iter().zip(&core.sources) {
+        let Some(allele) = allele else { continue };
         match *source {
             FreqSource::Table => {}
             FreqSource::Absent => notes.push(format!(
@@ -522,65 +617,27 @@ fn locus_result(
             )),
         }
     }
-    if dropout {
-        frame.add_other();
-    }
-    let mut candidates = [Candidates::Fixed(0, 0); 3];
-    for (i, (a, b)) in shown.iter().take(genotypes.len()).enumerate() {
-        candidates[i] = match (b, dropout) {
-            (Some(b), _) => Candidates::Fixed(*a, *b),
-            (None, false) => Candidates::Fixed(*a, *a),
-            (None, true) => Candidates::ShownPlusAny(*a),
-        };
-    }
-    if genotypes.iter().any(|g| matches!(g, Genotype::Single(_))) {
-        notes.push(if dropout {
+    if core.any_single {
+        notes.push(if core.dropout {
             "single allele read as that allele plus any allele (drop-out)".to_owned()
         } else {
             "single allele read as homozygous".to_owned()
         });
     }
-    let meiosis = |position: usize| {
-        let sex = parent_sexes[position].unwrap_or(Sex::Male);
-        Meiosis {
-            mu: params.mutation_rate(locus, sex),
-            non_integer_factor: params.non_integer_factor,
-            parent_bit: 1 << position,
-        }
-    };
-    let n = genotypes.len();
-    let (model, founders) = match relation {
-        Relation::Duo => (Model::Duo { alleged: meiosis(0) }, &candidates[..1]),
-        Relation::Trio => (Model::Trio { alleged: meiosis(0), known: meiosis(1) }, &candidates[..2]),
-        Relation::Couple => (Model::Couple { father: meiosis(0), mother: meiosis(1) }, &candidates[..2]),
-        Relation::FullSib => (Model::Siblings(siblings::FULL), &candidates[..1]),
-        Relation::HalfSib => (Model::Siblings(siblings::HALF), &candidates[..1]),
-    };
-    let (h1, h2) = likelihoods(model, &frame, founders, candidates[n - 1], params.theta);
-    let (index, consistent) = match (h1.best, h2.best) {
-        (Some(a), Some(b)) => (a.value / b.value, a.mutations <= b.mutations),
-        (None, Some(_)) => {
-            notes.push("no explanation under the stated relationship, even with mutation".to_owned());
-            (0.0, false)
-        }
-        (_, None) => {
-            notes.push("no explanation under either hypothesis: locus carries no evidence".to_owned());
-            (1.0, true)
-        }
-    };
-    let mutation = h1.best.filter(|t| t.mutations > 0).map(|t| MutationUse {
-        mutations: t.mutations,
-        steps: t.steps,
-        non_integer: t.non_integer,
-    });
-    if let Some(t) = h1.best.filter(|t| t.mutations > 0) {
+    match (core.h1.best, core.h2.best) {
+        (None, Some(_)) => notes.push("no explanation under the stated relationship, even with mutation".to_owned()),
+        (_, None) => notes.push("no explanation under either hypothesis: locus carries no evidence".to_owned()),
+        _ => {}
+    }
+    let persons = setup.persons();
+    let mutation = core.h1.best.filter(|t| t.mutations > 0);
+    if let Some(t) = mutation {
         let mut who = Vec::new();
         for position in 0..2 {
             if t.parents & (1 << position) != 0 {
-                let role = persons[position].0;
-                let sex = parent_sexes[position].unwrap_or(Sex::Male);
+                let sex = setup.parent_sexes[position].unwrap_or(Sex::Male);
                 let rate = params.mutation_rate(locus, sex);
-                who.push(format!("{} ({} rate {rate})", role_name(role), rate_name(sex)));
+                who.push(format!("{} ({} rate {rate})", role_name(persons[position].0), rate_name(sex)));
             }
         }
         let kind = if t.non_integer {
@@ -589,21 +646,25 @@ fn locus_result(
             format!("{} repeat step(s)", t.steps)
         };
         notes.push(format!("mutation assumed in {}: {kind}", who.join(" and ")));
-        if position_is_alleged(relation, t.parents) {
-            if let Some(s) = sex_note {
+        if position_is_alleged(setup.relation, t.parents) {
+            if let Some(s) = setup.sex_note {
                 notes.push(s.to_owned());
             }
         }
     }
-    if matches!(relation, Relation::Trio) && h2.best.is_some_and(|t| t.mutations > 0) {
+    if matches!(setup.relation, Relation::Trio) && core.h2.best.is_some_and(|t| t.mutations > 0) {
         notes.push("known parent and child share no allele: known parent mutation assumed in both hypotheses".to_owned());
     }
     LocusResult {
         locus: locus.to_owned(),
-        genotypes: persons.iter().zip(genotypes).map(|((role, _), g)| TypedGenotype { role: *role, genotype: *g }).collect(),
-        index,
-        consistent,
-        mutation,
+        genotypes: persons
+            .iter()
+            .zip(&core.genotypes)
+            .map(|((role, _), g)| TypedGenotype { role: *role, genotype: *g })
+            .collect(),
+        index: core.index,
+        consistent: core.consistent,
+        mutation: mutation.map(|t| MutationUse { mutations: t.mutations, steps: t.steps, non_integer: t.non_integer }),
         note: if notes.is_empty() { None } else { Some(notes.join("; ")) },
     }
 }
@@ -624,59 +685,81 @@ const fn role_name(role: Role) -> &'static str {
     }
 }
 
+/// A full comparison with per-locus details, skipped loci and the conclusion.
+///
+/// `params` should have passed [`LrParams::validate`]; out-of-range values give
+/// meaningless numbers, not errors.
+pub fn compare(kinship: Kinship<'_>, table: &FreqTable, params: &LrParams) -> KinshipResult {
+    let setup = Setup::new(kinship, params);
+    let mut loci = Vec::new();
+    let mut skipped = Vec::new();
+    let mut cpi = 1.0;
+    let mut inconsistent = 0u32;
+    each_locus(setup.persons(), |locus, genotypes| match outcome(&setup, locus, genotypes, table, params) {
+        LocusOutcome::Skipped(reason) => skipped.push(SkippedLocus { locus: locus.to_owned(), reason }),
+        LocusOutcome::Computed(core) => {
+            cpi *= core.index;
+            inconsistent += u32::from(!core.consistent);
+            loci.push(locus_result(&setup, locus, &core, table, params));
+        }
+    });
+    let relation = setup.relation;
+    let conclusion = conclude(relation, cpi, inconsistent);
+    KinshipResult {
+        relation,
+        persons: setup.persons().iter().map(|(role, p)| Person { role: *role, code: p.code.clone() }).collect(),
+        cpi,
+        probability: cpi / (cpi + 1.0),
+        inconsistent_loci: inconsistent,
+        shared_loci: loci.len() as u32,
+        conclusion,
+        advice: conclusion.advice(relation).map(str::to_owned),
+        loci,
+        skipped,
+        table: table.name.clone(),
+        min_freq: table.min_freq,
+        params: params.clone(),
+    }
+}
+
+/// The combined index of a comparison without building the per-locus report; the same
+/// numbers as [`compare`], without allocation.
+pub fn combined(kinship: Kinship<'_>, table: &FreqTable, params: &LrParams) -> Combined {
+    let setup = Setup::new(kinship, params);
+    let mut out = Combined { cpi: 1.0, inconsistent_loci: 0, shared_loci: 0 };
+    each_locus(setup.persons(), |locus, genotypes| {
+        if let LocusOutcome::Computed(core) = outcome(&setup, locus, genotypes, table, params) {
+            out.cpi *= core.index;
+            out.inconsistent_loci += u32::from(!core.consistent);
+            out.shared_loci += 1;
+        }
+    });
+    out
+}
+
 /// Duo: one alleged parent and the child.
 pub fn duo(child: &Profile, parent: &Profile, table: &FreqTable, params: &LrParams) -> KinshipResult {
-    let (sex, sex_note) = alleged_sex(params, parent);
-    let setup = Setup {
-        relation: Relation::Duo,
-        persons: vec![(Role::AllegedParent, parent), (Role::Child, child)],
-        parent_sexes: [Some(sex), None],
-        sex_note,
-    };
-    compute(setup, table, params)
+    compare(Kinship::Duo { child, parent }, table, params)
 }
 
 /// Trio: the alleged parent, and the child's known other parent (mother or father; the
 /// known parent is taken to be of the other sex than the alleged one).
 pub fn trio(child: &Profile, alleged: &Profile, known: &Profile, table: &FreqTable, params: &LrParams) -> KinshipResult {
-    let (sex, sex_note) = alleged_sex(params, alleged);
-    let setup = Setup {
-        relation: Relation::Trio,
-        persons: vec![(Role::AllegedParent, alleged), (Role::KnownParent, known), (Role::Child, child)],
-        parent_sexes: [Some(sex), Some(other_sex(sex))],
-        sex_note,
-    };
-    compute(setup, table, params)
+    compare(Kinship::Trio { child, alleged, known }, table, params)
 }
 
 /// Couple: a mother and a father alleged together, against an unrelated child.
 pub fn couple(child: &Profile, mother: &Profile, father: &Profile, table: &FreqTable, params: &LrParams) -> KinshipResult {
-    let setup = Setup {
-        relation: Relation::Couple,
-        persons: vec![(Role::Father, father), (Role::Mother, mother), (Role::Child, child)],
-        parent_sexes: [Some(Sex::Male), Some(Sex::Female)],
-        sex_note: None,
-    };
-    compute(setup, table, params)
+    compare(Kinship::Couple { child, mother, father }, table, params)
 }
 
 /// Full siblings (k = ¼, ½, ¼).
 pub fn full_sib(a: &Profile, b: &Profile, table: &FreqTable, params: &LrParams) -> KinshipResult {
-    siblings_result(Relation::FullSib, a, b, table, params)
+    compare(Kinship::FullSib(a, b), table, params)
 }
 
 /// Half siblings; the same index serves grandparent–grandchild and uncle/aunt–nephew/niece
 /// (k = ½, ½, 0).
 pub fn half_sib(a: &Profile, b: &Profile, table: &FreqTable, params: &LrParams) -> KinshipResult {
-    siblings_result(Relation::HalfSib, a, b, table, params)
-}
-
-fn siblings_result(relation: Relation, a: &Profile, b: &Profile, table: &FreqTable, params: &LrParams) -> KinshipResult {
-    let setup = Setup {
-        relation,
-        persons: vec![(Role::First, a), (Role::Second, b)],
-        parent_sexes: [None, None],
-        sex_note: None,
-    };
-    compute(setup, table, params)
+    compare(Kinship::HalfSib(a, b), table, params)
 }

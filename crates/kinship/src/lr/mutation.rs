@@ -102,6 +102,15 @@ impl Acc {
     }
 }
 
+/// 10^−(s−1): each further repeat step is ten times rarer.
+fn decay(steps: u32) -> f64 {
+    const TABLE: [f64; 8] = [10.0, 1.0, 0.1, 0.01, 1e-3, 1e-4, 1e-5, 1e-6];
+    match TABLE.get(steps as usize) {
+        Some(v) => *v,
+        None => 10f64.powi(1 - steps as i32),
+    }
+}
+
 /// The mutation rate of one parent's meiosis, and the bit that names that parent.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Meiosis {
@@ -123,7 +132,7 @@ pub(crate) fn transmit(frame: &Frame, parent: (usize, usize), x: usize, meiosis:
         let Some(distance) = a.distance_tenths(&c) else { continue };
         let whole = distance % 10 == 0;
         let steps = distance.div_ceil(10);
-        let decay = 10f64.powi(1 - steps as i32);
+        let decay = decay(steps);
         let (rate, rank) = if whole { (mu, steps) } else { (mu * non_integer_factor, steps + NON_INTEGER_RANK) };
         acc.add(Term { mutations: 1, rank, steps, non_integer: !whole, parents: parent_bit, value: 0.5 * rate * 0.5 * decay });
     }
