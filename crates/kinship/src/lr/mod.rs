@@ -463,6 +463,9 @@ impl<'a> Setup<'a> {
 }
 
 /// What happens to one locus.
+// Lives on the stack for one locus at a time; boxing the large variant would allocate
+// per locus.
+#[allow(clippy::large_enum_variant)]
 enum LocusOutcome {
     Skipped(SkipReason),
     Computed(LocusCore),
@@ -633,11 +636,11 @@ fn locus_result(setup: &Setup<'_>, locus: &str, core: &LocusCore, table: &FreqTa
     let mutation = core.h1.best.filter(|t| t.mutations > 0);
     if let Some(t) = mutation {
         let mut who = Vec::new();
-        for position in 0..2 {
+        for (position, (role, _)) in persons.iter().enumerate().take(2) {
             if t.parents & (1 << position) != 0 {
                 let sex = setup.parent_sexes[position].unwrap_or(Sex::Male);
                 let rate = params.mutation_rate(locus, sex);
-                who.push(format!("{} ({} rate {rate})", role_name(persons[position].0), rate_name(sex)));
+                who.push(format!("{} ({} rate {rate})", role_name(*role), rate_name(sex)));
             }
         }
         let kind = if t.non_integer {
