@@ -26,3 +26,6 @@ pub use ids::{
 pub use org::{MEMBER_UNITS, MemberUnit};
 pub use policy::{Action, Actor, Decision, DenyReason, decide};
 pub use role::{Role, RoleSet};
+pub mod tips;
+pub mod cases;
+pub mod kpi;

@@ -122,7 +122,9 @@ impl CriminalArticle {
             }
             CriminalArticle::ForcedLabour244 => "forced labour",
             CriminalArticle::ChildAbduction262 => "abducting a child from its family or guardian",
-            CriminalArticle::OrganisedBegging262_1 => "organising disabled persons or children to beg",
+            CriminalArticle::OrganisedBegging262_1 => {
+                "organising disabled persons or children to beg"
+            }
             CriminalArticle::OrganisingMinors262_2 => {
                 "organising minors to commit acts against public security administration"
             }
@@ -136,7 +138,9 @@ impl CriminalArticle {
     pub fn is_trafficking(self) -> bool {
         matches!(
             self,
-            CriminalArticle::Trafficking240 | CriminalArticle::Buying241 | CriminalArticle::ObstructingRescue242
+            CriminalArticle::Trafficking240
+                | CriminalArticle::Buying241
+                | CriminalArticle::ObstructingRescue242
         )
     }
 }
@@ -284,7 +288,9 @@ impl PalermoMeans {
             PalermoMeans::Abduction => "abduction",
             PalermoMeans::Fraud => "fraud",
             PalermoMeans::Deception => "deception",
-            PalermoMeans::AbuseOfPowerOrVulnerability => "abuse of power or of a position of vulnerability",
+            PalermoMeans::AbuseOfPowerOrVulnerability => {
+                "abuse of power or of a position of vulnerability"
+            }
             PalermoMeans::Payment => "giving or receiving payments",
         }
     }
@@ -371,7 +377,10 @@ pub enum VictimCategory {
 
 impl VictimCategory {
     pub fn is_child(self) -> bool {
-        matches!(self, VictimCategory::Infant | VictimCategory::Toddler | VictimCategory::Child)
+        matches!(
+            self,
+            VictimCategory::Infant | VictimCategory::Toddler | VictimCategory::Child
+        )
     }
 
     /// Whether art. 240 (trafficking of women and children) protects this person.
@@ -424,7 +433,11 @@ impl VictimCategoryError {
 
 /// The victim's category on the day of the crime. Ages are in completed years: a girl
 /// is a child until the day before her 14th birthday.
-pub fn victim_category(birth: Date, event: Date, sex: Sex) -> Result<VictimCategory, VictimCategoryError> {
+pub fn victim_category(
+    birth: Date,
+    event: Date,
+    sex: Sex,
+) -> Result<VictimCategory, VictimCategoryError> {
     let age = mask::age(birth, event).ok_or(VictimCategoryError::BornAfterEvent)?;
     Ok(category_of_age(age, sex))
 }
@@ -464,8 +477,12 @@ impl Classification {
 
     /// The recorded means together with those the acts imply, without repeats.
     pub fn palermo_means(&self) -> Vec<PalermoMeans> {
-        let mut out: Vec<PalermoMeans> =
-            self.means.iter().copied().chain(self.acts.iter().filter_map(|a| a.implied_means())).collect();
+        let mut out: Vec<PalermoMeans> = self
+            .means
+            .iter()
+            .copied()
+            .chain(self.acts.iter().filter_map(|a| a.implied_means()))
+            .collect();
         out.sort();
         out.dedup();
         out
@@ -475,7 +492,9 @@ impl Classification {
     /// category: an act and a purpose of exploitation, and a means unless the victim is
     /// under 18 (`minor`).
     pub fn meets_palermo_definition(&self, minor: bool) -> bool {
-        !self.acts.is_empty() && !self.exploitation.is_empty() && (minor || !self.palermo_means().is_empty())
+        !self.acts.is_empty()
+            && !self.exploitation.is_empty()
+            && (minor || !self.palermo_means().is_empty())
     }
 }
 
@@ -489,22 +508,52 @@ mod tests {
     fn categories_at_the_edges() {
         let birth = date!(2020 - 06 - 15);
         let cat = |event, sex| victim_category(birth, event, sex).unwrap();
-        assert_eq!(cat(date!(2020 - 06 - 15), Sex::Male), VictimCategory::Infant);
-        assert_eq!(cat(date!(2021 - 06 - 14), Sex::Male), VictimCategory::Infant);
-        assert_eq!(cat(date!(2021 - 06 - 15), Sex::Male), VictimCategory::Toddler);
-        assert_eq!(cat(date!(2026 - 06 - 14), Sex::Female), VictimCategory::Toddler);
-        assert_eq!(cat(date!(2026 - 06 - 15), Sex::Female), VictimCategory::Child);
-        assert_eq!(cat(date!(2034 - 06 - 14), Sex::Female), VictimCategory::Child);
-        assert_eq!(cat(date!(2034 - 06 - 15), Sex::Female), VictimCategory::Woman);
+        assert_eq!(
+            cat(date!(2020 - 06 - 15), Sex::Male),
+            VictimCategory::Infant
+        );
+        assert_eq!(
+            cat(date!(2021 - 06 - 14), Sex::Male),
+            VictimCategory::Infant
+        );
+        assert_eq!(
+            cat(date!(2021 - 06 - 15), Sex::Male),
+            VictimCategory::Toddler
+        );
+        assert_eq!(
+            cat(date!(2026 - 06 - 14), Sex::Female),
+            VictimCategory::Toddler
+        );
+        assert_eq!(
+            cat(date!(2026 - 06 - 15), Sex::Female),
+            VictimCategory::Child
+        );
+        assert_eq!(
+            cat(date!(2034 - 06 - 14), Sex::Female),
+            VictimCategory::Child
+        );
+        assert_eq!(
+            cat(date!(2034 - 06 - 15), Sex::Female),
+            VictimCategory::Woman
+        );
         assert_eq!(cat(date!(2034 - 06 - 15), Sex::Male), VictimCategory::Man);
-        assert_eq!(victim_category(birth, date!(2020 - 06 - 14), Sex::Male), Err(VictimCategoryError::BornAfterEvent));
+        assert_eq!(
+            victim_category(birth, date!(2020 - 06 - 14), Sex::Male),
+            Err(VictimCategoryError::BornAfterEvent)
+        );
     }
 
     #[test]
     fn leap_day_birthdays() {
         let birth = date!(2020 - 02 - 29);
-        assert_eq!(victim_category(birth, date!(2021 - 02 - 28), Sex::Male).unwrap(), VictimCategory::Infant);
-        assert_eq!(victim_category(birth, date!(2021 - 03 - 01), Sex::Male).unwrap(), VictimCategory::Toddler);
+        assert_eq!(
+            victim_category(birth, date!(2021 - 02 - 28), Sex::Male).unwrap(),
+            VictimCategory::Infant
+        );
+        assert_eq!(
+            victim_category(birth, date!(2021 - 03 - 01), Sex::Male).unwrap(),
+            VictimCategory::Toddler
+        );
     }
 
     #[test]
@@ -519,30 +568,51 @@ mod tests {
 
     #[test]
     fn articles_have_distinct_numbers_and_names() {
-        let n: std::collections::HashSet<_> = CriminalArticle::ALL.iter().map(|a| a.number()).collect();
+        let n: std::collections::HashSet<_> =
+            CriminalArticle::ALL.iter().map(|a| a.number()).collect();
         assert_eq!(n.len(), CriminalArticle::ALL.len());
-        let zh: std::collections::HashSet<_> = CriminalArticle::ALL.iter().map(|a| a.name_zh()).collect();
+        let zh: std::collections::HashSet<_> =
+            CriminalArticle::ALL.iter().map(|a| a.name_zh()).collect();
         assert_eq!(zh.len(), CriminalArticle::ALL.len());
         assert_eq!(CriminalArticle::Trafficking240.number_zh(), "第二百四十条");
-        assert_eq!(CriminalArticle::Trafficking240.name_zh(), "拐卖妇女、儿童罪");
+        assert_eq!(
+            CriminalArticle::Trafficking240.name_zh(),
+            "拐卖妇女、儿童罪"
+        );
         assert_eq!(
             CriminalArticle::Trafficking240.to_string(),
             "art. 240 (abducting and trafficking women or children)"
         );
-        assert_eq!(CriminalArticle::ALL.iter().filter(|a| a.is_trafficking()).count(), 3);
+        assert_eq!(
+            CriminalArticle::ALL
+                .iter()
+                .filter(|a| a.is_trafficking())
+                .count(),
+            3
+        );
     }
 
     #[test]
     fn palermo_view() {
         let c = Classification {
             article: Some(CriminalArticle::Trafficking240),
-            acts: vec![TraffickingAct::Abducting, TraffickingAct::Selling, TraffickingAct::Kidnapping],
+            acts: vec![
+                TraffickingAct::Abducting,
+                TraffickingAct::Selling,
+                TraffickingAct::Kidnapping,
+            ],
             means: vec![PalermoMeans::Deception],
             exploitation: vec![ExploitationForm::ForcedMarriage],
             missing_person_report: false,
         };
-        assert_eq!(c.palermo_acts(), vec![PalermoAct::Recruitment, PalermoAct::Transfer]);
-        assert_eq!(c.palermo_means(), vec![PalermoMeans::Abduction, PalermoMeans::Deception]);
+        assert_eq!(
+            c.palermo_acts(),
+            vec![PalermoAct::Recruitment, PalermoAct::Transfer]
+        );
+        assert_eq!(
+            c.palermo_means(),
+            vec![PalermoMeans::Abduction, PalermoMeans::Deception]
+        );
         assert!(c.meets_palermo_definition(false));
 
         // Buying alone shows no means: an adult's case needs one recorded, a child's does not.
@@ -554,7 +624,10 @@ mod tests {
         assert!(!bought.meets_palermo_definition(false));
         assert!(bought.meets_palermo_definition(true));
         // No purpose recorded: not trafficking in the protocol's sense.
-        let no_purpose = Classification { acts: vec![TraffickingAct::Selling], ..Classification::default() };
+        let no_purpose = Classification {
+            acts: vec![TraffickingAct::Selling],
+            ..Classification::default()
+        };
         assert!(!no_purpose.meets_palermo_definition(true));
     }
 }

@@ -23,22 +23,23 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use classification::{
-    Classification, CriminalArticle, ExploitationForm, PalermoAct, PalermoMeans, TraffickingAct, VictimCategory,
-    VictimCategoryError, victim_category,
+    Classification, CriminalArticle, ExploitationForm, PalermoAct, PalermoMeans, TraffickingAct,
+    VictimCategory, VictimCategoryError, victim_category,
 };
 pub use fast_track::{FastTrack, FastTrackReason, VictimAtEvent, fast_track_registration};
 pub use links::{
-    BlindIndex, BlindIndexError, CaseFacts, LinkError, LinkReason, LinkReview, LinkReviewEvent, link_score,
-    propose_links,
+    BlindIndex, BlindIndexError, CaseFacts, LinkError, LinkReason, LinkReview, LinkReviewEvent,
+    link_score, propose_links,
 };
 pub use review::{ReviewExtension, review_deadline};
 pub use state::{
-    Authority, AuthorityError, CaseError, CaseEvent, CaseEventKind, CaseReason, CaseReasonError, CaseState,
-    CaseStateKind, ReceiptNumber, ReceiptNumberError, SolveCondition, SolveFacts,
+    Authority, AuthorityError, CaseError, CaseEvent, CaseEventKind, CaseReason, CaseReasonError,
+    CaseState, CaseStateKind, ReceiptNumber, ReceiptNumberError, SolveCondition, SolveFacts,
 };
 pub use supervision::{
-    KeyArea, KeyAreaEvent, Instruction, OperationError, RectificationStatus, SpecialOperation, Supervision,
-    SupervisionError, SupervisionLevel, counts_toward, division_within,
+    Instruction, KeyArea, KeyAreaError, KeyAreaEvent, OperationError, RectificationStatus,
+    SpecialOperation, Supervision, SupervisionError, SupervisionLevel, counts_toward,
+    division_within,
 };
 
 /// The identifier of a case, as the store issued it. Opaque here: the domain only

@@ -94,18 +94,34 @@ mod tests {
     #[test]
     fn deadlines_by_hand() {
         let start = date!(2026 - 03 - 01);
-        assert_eq!(review_deadline(start, &ReviewExtension::None), date!(2026 - 03 - 04));
-        assert_eq!(review_deadline(start, &ReviewExtension::CheckClues), date!(2026 - 03 - 08));
-        let complex = ReviewExtension::ComplexApproved { approver: UserId::new("chief") };
+        assert_eq!(
+            review_deadline(start, &ReviewExtension::None),
+            date!(2026 - 03 - 04)
+        );
+        assert_eq!(
+            review_deadline(start, &ReviewExtension::CheckClues),
+            date!(2026 - 03 - 08)
+        );
+        let complex = ReviewExtension::ComplexApproved {
+            approver: UserId::new("chief"),
+        };
         assert_eq!(review_deadline(start, &complex), date!(2026 - 03 - 31));
         // Across a month end and a leap day.
-        assert_eq!(review_deadline(date!(2028 - 02 - 27), &ReviewExtension::None), date!(2028 - 03 - 01));
-        assert_eq!(review_deadline(date!(2026 - 12 - 30), &ReviewExtension::CheckClues), date!(2027 - 01 - 06));
+        assert_eq!(
+            review_deadline(date!(2028 - 02 - 27), &ReviewExtension::None),
+            date!(2028 - 03 - 01)
+        );
+        assert_eq!(
+            review_deadline(date!(2026 - 12 - 30), &ReviewExtension::CheckClues),
+            date!(2027 - 01 - 06)
+        );
     }
 
     #[test]
     fn extensions_are_ordered() {
-        let complex = ReviewExtension::ComplexApproved { approver: UserId::new("chief") };
+        let complex = ReviewExtension::ComplexApproved {
+            approver: UserId::new("chief"),
+        };
         assert!(ReviewExtension::None.rank() < ReviewExtension::CheckClues.rank());
         assert!(ReviewExtension::CheckClues.rank() < complex.rank());
         assert!(ReviewExtension::None.days() < ReviewExtension::CheckClues.days());

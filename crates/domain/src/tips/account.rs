@@ -83,7 +83,13 @@ impl AccountRef {
         chars
             .iter()
             .enumerate()
-            .map(|(i, &c)| if i < hidden && c.is_alphanumeric() { '*' } else { c })
+            .map(|(i, &c)| {
+                if i < hidden && c.is_alphanumeric() {
+                    '*'
+                } else {
+                    c
+                }
+            })
             .collect()
     }
 }
@@ -118,11 +124,23 @@ mod tests {
 
     #[test]
     fn limits_and_errors() {
-        assert_eq!(AccountRef::parse("   ").unwrap_err(), AccountRefError::Empty);
-        assert_eq!(AccountRef::parse(&"1".repeat(101)).unwrap_err(), AccountRefError::TooLong { found: 101 });
+        assert_eq!(
+            AccountRef::parse("   ").unwrap_err(),
+            AccountRefError::Empty
+        );
+        assert_eq!(
+            AccountRef::parse(&"1".repeat(101)).unwrap_err(),
+            AccountRefError::TooLong { found: 101 }
+        );
         assert!(AccountRef::parse(&"1".repeat(100)).is_ok());
-        assert_eq!(AccountRef::parse("ab\tc").unwrap_err(), AccountRefError::Control { position: 3 });
-        assert_eq!(AccountRef::parse("ab\tc").unwrap_err().code(), "account.control");
+        assert_eq!(
+            AccountRef::parse("ab\tc").unwrap_err(),
+            AccountRefError::Control { position: 3 }
+        );
+        assert_eq!(
+            AccountRef::parse("ab\tc").unwrap_err().code(),
+            "account.control"
+        );
     }
 
     #[test]

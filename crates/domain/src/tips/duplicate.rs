@@ -41,9 +41,14 @@ pub enum DuplicateReason {
     SameAccount(AccountRef),
     SameVehicle(VehiclePlate),
     /// Same county, and the times the tips describe lie within 72 hours of each other.
-    SamePlaceAndTime { division: DivisionCode, gap: Duration },
+    SamePlaceAndTime {
+        division: DivisionCode,
+        gap: Duration,
+    },
     /// Token Jaccard similarity of the two texts, between 0 and 1.
-    SimilarText { jaccard: f64 },
+    SimilarText {
+        jaccard: f64,
+    },
 }
 
 impl DuplicateReason {
@@ -105,14 +110,21 @@ pub fn duplicate_score(a: &ValidTip, b: &ValidTip) -> DuplicateAssessment {
     if a.division() == b.division() {
         let gap = a.when().gap(&b.when());
         if gap <= WINDOW {
-            reasons.push(DuplicateReason::SamePlaceAndTime { division: a.division(), gap });
+            reasons.push(DuplicateReason::SamePlaceAndTime {
+                division: a.division(),
+                gap,
+            });
         }
     }
     let jaccard = text_similarity(a.what_happened(), b.what_happened());
     if jaccard >= MIN_JACCARD {
         reasons.push(DuplicateReason::SimilarText { jaccard });
     }
-    let score = reasons.iter().map(DuplicateReason::points).sum::<u32>().min(100);
+    let score = reasons
+        .iter()
+        .map(DuplicateReason::points)
+        .sum::<u32>()
+        .min(100);
     DuplicateAssessment { score, reasons }
 }
 
@@ -187,7 +199,10 @@ mod tests {
     fn chinese_gives_bigrams_and_words_stay_whole() {
         assert_eq!(tokens("拐卖儿童"), set(&["拐卖", "卖儿", "儿童"]));
         assert_eq!(tokens("车，跑"), set(&["车", "跑"]));
-        assert_eq!(tokens("白色 SUV 湘B12345"), set(&["白色", "suv", "湘", "b12345"]));
+        assert_eq!(
+            tokens("白色 SUV 湘B12345"),
+            set(&["白色", "suv", "湘", "b12345"])
+        );
         assert_eq!(tokens("ＳＵＶ"), set(&["suv"]));
         assert!(tokens("。，！ ").is_empty());
     }
@@ -207,8 +222,11 @@ mod tests {
         assert_eq!(DuplicateReason::SimilarText { jaccard: 0.5 }.points(), 20);
         assert_eq!(DuplicateReason::SimilarText { jaccard: 1.0 }.points(), 40);
         assert_eq!(
-            DuplicateReason::SamePlaceAndTime { division: DivisionCode::parse("430202").unwrap(), gap: Duration::ZERO }
-                .points(),
+            DuplicateReason::SamePlaceAndTime {
+                division: DivisionCode::parse("430202").unwrap(),
+                gap: Duration::ZERO
+            }
+            .points(),
             25
         );
     }

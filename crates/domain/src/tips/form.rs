@@ -145,7 +145,12 @@ impl TipFormErrors {
 impl fmt::Display for TipFormErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let parts: Vec<String> = self.0.iter().map(ToString::to_string).collect();
-        write!(f, "the tip form has {} problem(s): {}", self.0.len(), parts.join("; "))
+        write!(
+            f,
+            "the tip form has {} problem(s): {}",
+            self.0.len(),
+            parts.join("; ")
+        )
     }
 }
 
@@ -236,7 +241,10 @@ pub struct Contact {
 
 impl fmt::Debug for Contact {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Contact").field("name", &self.name).field("phone", &self.phone).finish()
+        f.debug_struct("Contact")
+            .field("name", &self.name)
+            .field("phone", &self.phone)
+            .finish()
     }
 }
 
@@ -318,7 +326,11 @@ impl ValidTip {
 
     /// The reporter ticked "a child is involved", or a group at risk is under 18.
     pub fn involves_minor(&self) -> bool {
-        self.child_involved || self.people_at_risk.iter().any(|g| g.age_band.is_some_and(AgeBand::is_minor))
+        self.child_involved
+            || self
+                .people_at_risk
+                .iter()
+                .any(|g| g.age_band.is_some_and(AgeBand::is_minor))
     }
 
     pub fn urgency(&self) -> TipUrgency {
@@ -331,7 +343,11 @@ struct Errors(Vec<TipFieldError>);
 
 impl Errors {
     fn push(&mut self, field: impl Into<String>, code: &'static str, message: impl Into<String>) {
-        self.0.push(TipFieldError { field: field.into(), code, message: message.into() });
+        self.0.push(TipFieldError {
+            field: field.into(),
+            code,
+            message: message.into(),
+        });
     }
 }
 
@@ -382,15 +398,27 @@ impl PublicTipForm {
         let what_happened = match free_text(&self.what_happened, WHAT_MIN, WHAT_MAX) {
             Ok(t) => Some(t),
             Err(TextProblem::Short(n)) => {
-                e.push("what_happened", "tip.what_happened.too_short", format!("describe what happened in at least {WHAT_MIN} characters, found {n}"));
+                e.push(
+                    "what_happened",
+                    "tip.what_happened.too_short",
+                    format!("describe what happened in at least {WHAT_MIN} characters, found {n}"),
+                );
                 None
             }
             Err(TextProblem::Long(n)) => {
-                e.push("what_happened", "tip.what_happened.too_long", format!("at most {WHAT_MAX} characters, found {n}"));
+                e.push(
+                    "what_happened",
+                    "tip.what_happened.too_long",
+                    format!("at most {WHAT_MAX} characters, found {n}"),
+                );
                 None
             }
             Err(TextProblem::Control(p)) => {
-                e.push("what_happened", "tip.what_happened.control", format!("character {p} is a control character"));
+                e.push(
+                    "what_happened",
+                    "tip.what_happened.control",
+                    format!("character {p} is a control character"),
+                );
                 None
             }
         };
@@ -403,11 +431,19 @@ impl PublicTipForm {
             match free_text(&self.address, 1, ADDRESS_MAX) {
                 Ok(t) => Some(t),
                 Err(TextProblem::Long(n)) => {
-                    e.push("address", "tip.address.too_long", format!("at most {ADDRESS_MAX} characters, found {n}"));
+                    e.push(
+                        "address",
+                        "tip.address.too_long",
+                        format!("at most {ADDRESS_MAX} characters, found {n}"),
+                    );
                     None
                 }
                 Err(TextProblem::Control(p)) | Err(TextProblem::Short(p)) => {
-                    e.push("address", "tip.address.control", format!("character {p} is a control character"));
+                    e.push(
+                        "address",
+                        "tip.address.control",
+                        format!("character {p} is a control character"),
+                    );
                     None
                 }
             }
@@ -419,7 +455,14 @@ impl PublicTipForm {
         let mut suspects = Vec::new();
         let filled = non_blank(&self.suspects);
         if filled.len() > MAX_SUSPECTS {
-            e.push("suspects", "tip.suspects.too_many", format!("at most {MAX_SUSPECTS} descriptions, found {}", filled.len()));
+            e.push(
+                "suspects",
+                "tip.suspects.too_many",
+                format!(
+                    "at most {MAX_SUSPECTS} descriptions, found {}",
+                    filled.len()
+                ),
+            );
         }
         for (i, s) in filled.into_iter().take(MAX_SUSPECTS) {
             match free_text(s, 1, SUSPECT_MAX) {
@@ -429,9 +472,11 @@ impl PublicTipForm {
                     "tip.suspects.too_long",
                     format!("at most {SUSPECT_MAX} characters, found {n}"),
                 ),
-                Err(TextProblem::Control(p)) | Err(TextProblem::Short(p)) => {
-                    e.push(format!("suspects[{i}]"), "tip.suspects.control", format!("character {p} is a control character"))
-                }
+                Err(TextProblem::Control(p)) | Err(TextProblem::Short(p)) => e.push(
+                    format!("suspects[{i}]"),
+                    "tip.suspects.control",
+                    format!("character {p} is a control character"),
+                ),
             }
         }
 
@@ -452,7 +497,9 @@ impl PublicTipForm {
         let contact = parse_contact(&self.contact, &mut e);
 
         match (what_happened, division, when, people_at_risk) {
-            (Some(what_happened), Some(division), Some(when), Some(people_at_risk)) if e.0.is_empty() => {
+            (Some(what_happened), Some(division), Some(when), Some(people_at_risk))
+                if e.0.is_empty() =>
+            {
                 Ok(ValidTip {
                     what_happened,
                     division,
@@ -474,7 +521,12 @@ impl PublicTipForm {
 }
 
 fn non_blank(items: &[String]) -> Vec<(usize, &str)> {
-    items.iter().enumerate().filter(|(_, s)| !is_blank(s)).map(|(i, s)| (i, s.as_str())).collect()
+    items
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !is_blank(s))
+        .map(|(i, s)| (i, s.as_str()))
+        .collect()
 }
 
 fn dedup<T: PartialEq>(v: &mut Vec<T>) {
@@ -501,7 +553,11 @@ fn parse_list<T>(
             "phones" => "tip.phones.too_many",
             _ => "tip.accounts.too_many",
         };
-        e.push(field, code, format!("at most {max} entries, found {}", filled.len()));
+        e.push(
+            field,
+            code,
+            format!("at most {max} entries, found {}", filled.len()),
+        );
     }
     let mut out = Vec::new();
     for (i, s) in filled.into_iter().take(max) {
@@ -515,7 +571,11 @@ fn parse_list<T>(
 
 fn parse_division(s: &str, e: &mut Errors) -> Option<DivisionCode> {
     if is_blank(s) {
-        e.push("division", "tip.division.required", "choose the county or district where it happened");
+        e.push(
+            "division",
+            "tip.division.required",
+            "choose the county or district where it happened",
+        );
         return None;
     }
     let code = match DivisionCode::parse(&folded(s)) {
@@ -528,11 +588,22 @@ fn parse_division(s: &str, e: &mut Errors) -> Option<DivisionCode> {
     match divisions::lookup(code) {
         Some(d) if d.level() == Level::County && d.is_in_use() => Some(code),
         Some(d) if d.level() == Level::County => {
-            e.push("division", "tip.division.not_in_use", format!("{code} ({}) is no longer in use; choose today's county or district", d.name()));
+            e.push(
+                "division",
+                "tip.division.not_in_use",
+                format!(
+                    "{code} ({}) is no longer in use; choose today's county or district",
+                    d.name()
+                ),
+            );
             None
         }
         _ => {
-            e.push("division", "tip.division.not_county", format!("{code} is not a county-level division; choose a county or district"));
+            e.push(
+                "division",
+                "tip.division.not_county",
+                format!("{code} is not a county-level division; choose a county or district"),
+            );
             None
         }
     }
@@ -540,7 +611,11 @@ fn parse_division(s: &str, e: &mut Errors) -> Option<DivisionCode> {
 
 fn parse_when(date: &str, time: &str, now: OffsetDateTime, e: &mut Errors) -> Option<TipWhen> {
     if is_blank(date) {
-        e.push("date", "tip.date.required", "give the date it happened, even approximately");
+        e.push(
+            "date",
+            "tip.date.required",
+            "give the date it happened, even approximately",
+        );
         return None;
     }
     let date = match Date::parse(&folded(date), format_description!("[year]-[month]-[day]")) {
@@ -557,7 +632,11 @@ fn parse_when(date: &str, time: &str, now: OffsetDateTime, e: &mut Errors) -> Op
         return None;
     }
     if date < earliest {
-        e.push("date", "tip.date.before_1950", format!("the date lies before {EARLIEST_YEAR}"));
+        e.push(
+            "date",
+            "tip.date.before_1950",
+            format!("the date lies before {EARLIEST_YEAR}"),
+        );
         return None;
     }
     let time = if is_blank(time) {
@@ -566,7 +645,11 @@ fn parse_when(date: &str, time: &str, now: OffsetDateTime, e: &mut Errors) -> Op
         match Time::parse(&folded(time), format_description!("[hour]:[minute]")) {
             Ok(t) => Some(t),
             Err(_) => {
-                e.push("time", "tip.time.format", "write the time as HH:MM (24-hour clock)");
+                e.push(
+                    "time",
+                    "tip.time.format",
+                    "write the time as HH:MM (24-hour clock)",
+                );
                 return None;
             }
         }
@@ -586,11 +669,19 @@ fn parse_groups(groups: &[RiskGroupForm], e: &mut Errors) -> Option<Vec<RiskGrou
         .filter(|(_, g)| !(is_blank(&g.count) && is_blank(&g.sex) && is_blank(&g.age_band)))
         .collect();
     if filled.is_empty() {
-        e.push("people_at_risk", "tip.people_at_risk.required", "say how many people are at risk, even approximately");
+        e.push(
+            "people_at_risk",
+            "tip.people_at_risk.required",
+            "say how many people are at risk, even approximately",
+        );
         return None;
     }
     if filled.len() > MAX_GROUPS {
-        e.push("people_at_risk", "tip.people_at_risk.too_many_groups", format!("at most {MAX_GROUPS} groups, found {}", filled.len()));
+        e.push(
+            "people_at_risk",
+            "tip.people_at_risk.too_many_groups",
+            format!("at most {MAX_GROUPS} groups, found {}", filled.len()),
+        );
         return None;
     }
     let before = e.0.len();
@@ -599,17 +690,29 @@ fn parse_groups(groups: &[RiskGroupForm], e: &mut Errors) -> Option<Vec<RiskGrou
         let count = match folded(&g.count).parse::<u32>() {
             Ok(n) if (1..=MAX_PEOPLE).contains(&n) => Some(n),
             Ok(n) => {
-                e.push(format!("people_at_risk[{i}].count"), "tip.people_at_risk.count.range", format!("between 1 and {MAX_PEOPLE}, found {n}"));
+                e.push(
+                    format!("people_at_risk[{i}].count"),
+                    "tip.people_at_risk.count.range",
+                    format!("between 1 and {MAX_PEOPLE}, found {n}"),
+                );
                 None
             }
             Err(_) => {
-                e.push(format!("people_at_risk[{i}].count"), "tip.people_at_risk.count.format", "write the number of people in digits");
+                e.push(
+                    format!("people_at_risk[{i}].count"),
+                    "tip.people_at_risk.count.format",
+                    "write the number of people in digits",
+                );
                 None
             }
         };
         let sex = RiskSex::parse(&g.sex);
         if sex.is_none() {
-            e.push(format!("people_at_risk[{i}].sex"), "tip.people_at_risk.sex.unknown_value", "choose female, male, mixed or unknown");
+            e.push(
+                format!("people_at_risk[{i}].sex"),
+                "tip.people_at_risk.sex.unknown_value",
+                "choose female, male, mixed or unknown",
+            );
         }
         let band = g.age_band.trim();
         let age_band = if band.is_empty() || band.eq_ignore_ascii_case("unknown") {
@@ -618,13 +721,21 @@ fn parse_groups(groups: &[RiskGroupForm], e: &mut Errors) -> Option<Vec<RiskGrou
             match AgeBand::ALL.into_iter().find(|b| b.id() == band) {
                 Some(b) => Some(Some(b)),
                 None => {
-                    e.push(format!("people_at_risk[{i}].age_band"), "tip.people_at_risk.age_band.unknown_value", "choose one of the age bands");
+                    e.push(
+                        format!("people_at_risk[{i}].age_band"),
+                        "tip.people_at_risk.age_band.unknown_value",
+                        "choose one of the age bands",
+                    );
                     None
                 }
             }
         };
         if let (Some(count), Some(sex), Some(age_band)) = (count, sex, age_band) {
-            out.push(RiskGroup { count, sex, age_band });
+            out.push(RiskGroup {
+                count,
+                sex,
+                age_band,
+            });
         }
     }
     if e.0.len() > before {
@@ -632,7 +743,11 @@ fn parse_groups(groups: &[RiskGroupForm], e: &mut Errors) -> Option<Vec<RiskGrou
     }
     let total: u32 = out.iter().map(|g| g.count).sum();
     if total > MAX_PEOPLE {
-        e.push("people_at_risk", "tip.people_at_risk.total_too_large", format!("at most {MAX_PEOPLE} people in all, found {total}"));
+        e.push(
+            "people_at_risk",
+            "tip.people_at_risk.total_too_large",
+            format!("at most {MAX_PEOPLE} people in all, found {total}"),
+        );
         return None;
     }
     Some(out)

@@ -27,18 +27,19 @@ pub mod urgency;
 
 pub use account::{AccountRef, AccountRefError};
 pub use duplicate::{
-    DuplicateAssessment, DuplicateReason, POSSIBLE_DUPLICATE_THRESHOLD, duplicate_score, text_similarity,
+    DuplicateAssessment, DuplicateReason, POSSIBLE_DUPLICATE_THRESHOLD, duplicate_score,
+    text_similarity,
 };
 pub use form::{
-    Contact, ContactForm, PublicTipForm, RiskGroup, RiskGroupForm, RiskSex, TipFieldError, TipFormErrors, TipWhen,
-    ValidTip,
+    Contact, ContactForm, PublicTipForm, RiskGroup, RiskGroupForm, RiskSex, TipFieldError,
+    TipFormErrors, TipWhen, ValidTip,
 };
 pub use plate::{PlateError, PlateKind, VehiclePlate};
 pub use source::{MandatoryReporter, TipSource};
 pub use state::{
-    Assignment, DecisionRecord, NoActionProposal, NoActionReason, ProposedDecision, PublicStatus, ReasonField, Referral,
-    ReferralReason, ReferralState, TipDecision, TipError, TipEvent, TipEventKind, TipReasonError, TipState,
-    TipStateKind,
+    Assignment, DecisionRecord, NoActionProposal, NoActionReason, ProposedDecision, PublicStatus,
+    ReasonField, Referral, ReferralReason, ReferralState, TipDecision, TipError, TipEvent,
+    TipEventKind, TipReasonError, TipState, TipStateKind,
 };
 pub use tracking::{TipSecret, TrackingCode, TrackingCodeError};
 pub use urgency::{AckClock, Escalation, EscalationTarget, TipUrgency, ack_deadline};

@@ -29,7 +29,7 @@ fn is_separator(c: char) -> bool {
     matches!(c, ' ' | '·' | '•' | '・' | '-' | '.' | '\u{3000}')
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PlateKind {
     /// Blue or yellow plate: province, authority letter, five letters or digits.
@@ -56,13 +56,21 @@ pub enum PlateError {
     Empty,
     #[error("a plate starts with a province's abbreviation such as 湘, found {found:?}")]
     Province { found: char },
-    #[error("the second character of a plate is the issuing authority's letter (A–Z without I and O), found {found:?}")]
+    #[error(
+        "the second character of a plate is the issuing authority's letter (A–Z without I and O), found {found:?}"
+    )]
     Authority { found: char },
-    #[error("after the province and the letter, a plate has 5 characters (6 for new-energy vehicles), found {found}")]
+    #[error(
+        "after the province and the letter, a plate has 5 characters (6 for new-energy vehicles), found {found}"
+    )]
     Length { found: usize },
-    #[error("character {position} of the plate is {found:?}; plates use digits and letters without I and O")]
+    #[error(
+        "character {position} of the plate is {found:?}; plates use digits and letters without I and O"
+    )]
     Character { position: usize, found: char },
-    #[error("a new-energy plate has D or F (or A–K) first and four digits last, or five digits and then D or F")]
+    #[error(
+        "a new-energy plate has D or F (or A–K) first and four digits last, or five digits and then D or F"
+    )]
     NewEnergyFormat,
 }
 
@@ -109,7 +117,10 @@ impl VehiclePlate {
             6 => classify_new_energy(serial)?,
             found => return Err(PlateError::Length { found }),
         };
-        Ok(VehiclePlate { text: chars.into_iter().collect(), kind })
+        Ok(VehiclePlate {
+            text: chars.into_iter().collect(),
+            kind,
+        })
     }
 
     pub fn as_str(&self) -> &str {
@@ -129,7 +140,13 @@ impl VehiclePlate {
     pub fn masked(&self) -> String {
         let c: Vec<char> = self.text.chars().collect();
         let n = c.len();
-        format!("{}{}{}{}", c[0], c[1], "*".repeat(n - 4), c[n - 2..].iter().collect::<String>())
+        format!(
+            "{}{}{}{}",
+            c[0],
+            c[1],
+            "*".repeat(n - 4),
+            c[n - 2..].iter().collect::<String>()
+        )
     }
 }
 
@@ -138,7 +155,10 @@ fn classify_five(serial: &[char]) -> Result<PlateKind, PlateError> {
     let (&last, head) = serial.split_last().unwrap_or((&' ', &[]));
     for (i, &c) in head.iter().enumerate() {
         if !is_serial_char(c) {
-            return Err(PlateError::Character { position: i + 3, found: c });
+            return Err(PlateError::Character {
+                position: i + 3,
+                found: c,
+            });
         }
     }
     let kind = match last {
@@ -147,7 +167,12 @@ fn classify_five(serial: &[char]) -> Result<PlateKind, PlateError> {
         '警' => PlateKind::Police,
         '港' | '澳' => PlateKind::HongKongMacau,
         c if is_serial_char(c) => PlateKind::Ordinary,
-        c => return Err(PlateError::Character { position: 7, found: c }),
+        c => {
+            return Err(PlateError::Character {
+                position: 7,
+                found: c,
+            });
+        }
     };
     Ok(kind)
 }
@@ -155,7 +180,10 @@ fn classify_five(serial: &[char]) -> Result<PlateKind, PlateError> {
 fn classify_new_energy(serial: &[char]) -> Result<PlateKind, PlateError> {
     for (i, &c) in serial.iter().enumerate() {
         if !is_serial_char(c) {
-            return Err(PlateError::Character { position: i + 3, found: c });
+            return Err(PlateError::Character {
+                position: i + 3,
+                found: c,
+            });
         }
     }
     let digits = |s: &[char]| s.iter().all(char::is_ascii_digit);
@@ -194,7 +222,9 @@ mod tests {
     use super::*;
 
     fn kind(s: &str) -> PlateKind {
-        VehiclePlate::parse(s).unwrap_or_else(|e| panic!("{s}: {e}")).kind()
+        VehiclePlate::parse(s)
+            .unwrap_or_else(|e| panic!("{s}: {e}"))
+            .kind()
     }
 
     #[test]
@@ -203,7 +233,7 @@ mod tests {
         assert_eq!(kind("湘BA1B23"), PlateKind::Ordinary);
         assert_eq!(kind("京AD12345"), PlateKind::NewEnergySmall);
         assert_eq!(kind("湘BD12345"), PlateKind::NewEnergySmall);
-        assert_eq!(kind("沪AF1A234"), PlateKind::NewEnergySmall);
+        assert_eq!(kind("沪AFA1234"), PlateKind::NewEnergySmall);
         assert_eq!(kind("粤BA12345"), PlateKind::NewEnergySmall);
         assert_eq!(kind("粤B12345D"), PlateKind::NewEnergyLarge);
         assert_eq!(kind("湘B1234挂"), PlateKind::Trailer);
@@ -214,28 +244,87 @@ mod tests {
 
     #[test]
     fn normalises_what_people_type() {
-        for typed in ["湘B12345", "湘b12345", "湘B·12345", " 湘B 123 45 ", "湘Ｂ１２３４５", "湘B-12345"] {
-            assert_eq!(VehiclePlate::parse(typed).unwrap().as_str(), "湘B12345", "{typed}");
+        for typed in [
+            "湘B12345",
+            "湘b12345",
+            "湘B·12345",
+            " 湘B 123 45 ",
+            "湘Ｂ１２３４５",
+            "湘B-12345",
+        ] {
+            assert_eq!(
+                VehiclePlate::parse(typed).unwrap().as_str(),
+                "湘B12345",
+                "{typed}"
+            );
         }
-        assert_eq!(VehiclePlate::parse("湘b·d12345").unwrap().as_str(), "湘BD12345");
+        assert_eq!(
+            VehiclePlate::parse("湘b·d12345").unwrap().as_str(),
+            "湘BD12345"
+        );
     }
 
     #[test]
     fn errors_name_the_problem() {
         assert_eq!(VehiclePlate::parse("  ").unwrap_err(), PlateError::Empty);
-        assert_eq!(VehiclePlate::parse("B12345").unwrap_err(), PlateError::Province { found: 'B' });
-        assert_eq!(VehiclePlate::parse("株B12345").unwrap_err(), PlateError::Province { found: '株' });
-        assert_eq!(VehiclePlate::parse("湘").unwrap_err(), PlateError::Length { found: 0 });
-        assert_eq!(VehiclePlate::parse("湘I12345").unwrap_err(), PlateError::Authority { found: 'I' });
-        assert_eq!(VehiclePlate::parse("湘812345").unwrap_err(), PlateError::Authority { found: '8' });
-        assert_eq!(VehiclePlate::parse("湘B1234").unwrap_err(), PlateError::Length { found: 4 });
-        assert_eq!(VehiclePlate::parse("湘B1234567").unwrap_err(), PlateError::Length { found: 7 });
-        assert_eq!(VehiclePlate::parse("湘B12O45").unwrap_err(), PlateError::Character { position: 5, found: 'O' });
-        assert_eq!(VehiclePlate::parse("湘B1234领").unwrap_err(), PlateError::Character { position: 7, found: '领' });
-        assert_eq!(VehiclePlate::parse("湘B123456").unwrap_err(), PlateError::NewEnergyFormat);
-        assert_eq!(VehiclePlate::parse("湘BDA1234").unwrap(), VehiclePlate::parse("湘BDA1234").unwrap());
-        assert_eq!(VehiclePlate::parse("湘BDAB234").unwrap_err().code(), "plate.new_energy_format");
-        assert_eq!(VehiclePlate::parse("湘B12345X").unwrap_err(), PlateError::NewEnergyFormat);
+        assert_eq!(
+            VehiclePlate::parse("B12345").unwrap_err(),
+            PlateError::Province { found: 'B' }
+        );
+        assert_eq!(
+            VehiclePlate::parse("株B12345").unwrap_err(),
+            PlateError::Province { found: '株' }
+        );
+        assert_eq!(
+            VehiclePlate::parse("湘").unwrap_err(),
+            PlateError::Length { found: 0 }
+        );
+        assert_eq!(
+            VehiclePlate::parse("湘I12345").unwrap_err(),
+            PlateError::Authority { found: 'I' }
+        );
+        assert_eq!(
+            VehiclePlate::parse("湘812345").unwrap_err(),
+            PlateError::Authority { found: '8' }
+        );
+        assert_eq!(
+            VehiclePlate::parse("湘B1234").unwrap_err(),
+            PlateError::Length { found: 4 }
+        );
+        assert_eq!(
+            VehiclePlate::parse("湘B1234567").unwrap_err(),
+            PlateError::Length { found: 7 }
+        );
+        assert_eq!(
+            VehiclePlate::parse("湘B12O45").unwrap_err(),
+            PlateError::Character {
+                position: 5,
+                found: 'O'
+            }
+        );
+        assert_eq!(
+            VehiclePlate::parse("湘B1234领").unwrap_err(),
+            PlateError::Character {
+                position: 7,
+                found: '领'
+            }
+        );
+        assert_eq!(
+            VehiclePlate::parse("湘B123456").unwrap_err(),
+            PlateError::NewEnergyFormat
+        );
+        assert_eq!(
+            VehiclePlate::parse("湘BDA1234").unwrap(),
+            VehiclePlate::parse("湘BDA1234").unwrap()
+        );
+        assert_eq!(
+            VehiclePlate::parse("湘BDAB234").unwrap_err().code(),
+            "plate.new_energy_format"
+        );
+        assert_eq!(
+            VehiclePlate::parse("湘B12345X").unwrap_err(),
+            PlateError::NewEnergyFormat
+        );
     }
 
     #[test]

@@ -114,7 +114,10 @@ impl TipSource {
     /// Whether a member of the public made the report; the others come from institutions
     /// that have their own duty to report and can be asked back.
     pub fn is_public(&self) -> bool {
-        matches!(self, TipSource::PublicWebForm | TipSource::PhoneLine | TipSource::WalkIn | TipSource::Letter)
+        matches!(
+            self,
+            TipSource::PublicWebForm | TipSource::PhoneLine | TipSource::WalkIn | TipSource::Letter
+        )
     }
 }
 
@@ -144,16 +147,30 @@ mod tests {
 
     #[test]
     fn mandatory_reporters_have_distinct_ids() {
-        let ids: std::collections::HashSet<_> = MandatoryReporter::ALL.iter().map(|m| m.id()).collect();
+        let ids: std::collections::HashSet<_> =
+            MandatoryReporter::ALL.iter().map(|m| m.id()).collect();
         assert_eq!(ids.len(), 4);
-        assert!(MandatoryReporter::ALL.iter().all(|m| !m.label_zh().is_empty() && !m.label_en().is_empty()));
+        assert!(
+            MandatoryReporter::ALL
+                .iter()
+                .all(|m| !m.label_zh().is_empty() && !m.label_en().is_empty())
+        );
     }
 
     #[test]
     fn serialises_with_a_kind_tag() {
-        let json = serde_json::to_string(&TipSource::MandatoryReporter(MandatoryReporter::CommunityGrid)).unwrap();
-        assert_eq!(json, r#"{"kind":"mandatory_reporter","from":"community_grid"}"#);
+        let json = serde_json::to_string(&TipSource::MandatoryReporter(
+            MandatoryReporter::CommunityGrid,
+        ))
+        .unwrap();
+        assert_eq!(
+            json,
+            r#"{"kind":"mandatory_reporter","from":"community_grid"}"#
+        );
         let back: TipSource = serde_json::from_str(&json).unwrap();
-        assert_eq!(back, TipSource::MandatoryReporter(MandatoryReporter::CommunityGrid));
+        assert_eq!(
+            back,
+            TipSource::MandatoryReporter(MandatoryReporter::CommunityGrid)
+        );
     }
 }

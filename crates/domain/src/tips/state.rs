@@ -52,9 +52,17 @@ impl ReasonField {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TipReasonError {
     #[error("the {} must have at least {min} characters, found {found}", .field.id())]
-    TooShort { field: ReasonField, min: usize, found: usize },
+    TooShort {
+        field: ReasonField,
+        min: usize,
+        found: usize,
+    },
     #[error("the {} may have at most {max} characters, found {found}", .field.id())]
-    TooLong { field: ReasonField, max: usize, found: usize },
+    TooLong {
+        field: ReasonField,
+        max: usize,
+        found: usize,
+    },
     #[error("character {position} of the {} is a control character", .field.id())]
     Control { field: ReasonField, position: usize },
 }
@@ -63,12 +71,24 @@ impl TipReasonError {
     pub fn code(&self) -> &'static str {
         use ReasonField::*;
         match self {
-            TipReasonError::TooShort { field: NoAction, .. } => "tip.no_action_reason.too_short",
-            TipReasonError::TooShort { field: Referral, .. } => "tip.referral_reason.too_short",
-            TipReasonError::TooLong { field: NoAction, .. } => "tip.no_action_reason.too_long",
-            TipReasonError::TooLong { field: Referral, .. } => "tip.referral_reason.too_long",
-            TipReasonError::Control { field: NoAction, .. } => "tip.no_action_reason.control",
-            TipReasonError::Control { field: Referral, .. } => "tip.referral_reason.control",
+            TipReasonError::TooShort {
+                field: NoAction, ..
+            } => "tip.no_action_reason.too_short",
+            TipReasonError::TooShort {
+                field: Referral, ..
+            } => "tip.referral_reason.too_short",
+            TipReasonError::TooLong {
+                field: NoAction, ..
+            } => "tip.no_action_reason.too_long",
+            TipReasonError::TooLong {
+                field: Referral, ..
+            } => "tip.referral_reason.too_long",
+            TipReasonError::Control {
+                field: NoAction, ..
+            } => "tip.no_action_reason.control",
+            TipReasonError::Control {
+                field: Referral, ..
+            } => "tip.referral_reason.control",
         }
     }
 
@@ -84,11 +104,19 @@ impl TipReasonError {
 /// Trims, keeps line breaks and tabs, refuses other control and bidirectional
 /// characters, and counts characters (not bytes: a Chinese sentence of 20 characters is a
 /// real sentence).
-fn parse_reason(s: &str, field: ReasonField, min: usize, max: usize) -> Result<String, TipReasonError> {
+fn parse_reason(
+    s: &str,
+    field: ReasonField,
+    min: usize,
+    max: usize,
+) -> Result<String, TipReasonError> {
     let t = s.trim();
     for (i, c) in t.chars().enumerate() {
         if (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c) {
-            return Err(TipReasonError::Control { field, position: i + 1 });
+            return Err(TipReasonError::Control {
+                field,
+                position: i + 1,
+            });
         }
     }
     let found = t.chars().count();
@@ -170,7 +198,10 @@ pub enum TipDecision {
     /// authority…).
     Refer(Referral),
     /// Nothing to act on, approved by a second reviewer.
-    NoAction { reason: NoActionReason, approved_by: UserId },
+    NoAction {
+        reason: NoActionReason,
+        approved_by: UserId,
+    },
 }
 
 impl TipDecision {
@@ -198,8 +229,14 @@ pub enum TipState {
     Received,
     Acknowledged(Assignment),
     UnderReview(Assignment),
-    NoActionPending { assignment: Assignment, proposal: NoActionProposal },
-    Decided { assignment: Assignment, record: DecisionRecord },
+    NoActionPending {
+        assignment: Assignment,
+        proposal: NoActionProposal,
+    },
+    Decided {
+        assignment: Assignment,
+        record: DecisionRecord,
+    },
 }
 
 /// The states without their data, for errors, lists and storage.
@@ -270,9 +307,13 @@ pub enum ProposedDecision {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TipEvent {
     /// Take the tip in and assign it to an investigator (who may be the actor).
-    Acknowledge { assignee: UserId },
+    Acknowledge {
+        assignee: UserId,
+    },
     /// A supervisor gives the tip to another investigator.
-    Reassign { assignee: UserId },
+    Reassign {
+        assignee: UserId,
+    },
     StartReview,
     Decide(ProposedDecision),
     ApproveNoAction,
@@ -338,23 +379,40 @@ impl TipEvent {
 }
 
 fn list(kinds: &[TipEventKind]) -> String {
-    if kinds.is_empty() { "none".to_owned() } else { kinds.iter().map(|k| k.id()).collect::<Vec<_>>().join(", ") }
+    if kinds.is_empty() {
+        "none".to_owned()
+    } else {
+        kinds.iter().map(|k| k.id()).collect::<Vec<_>>().join(", ")
+    }
 }
 
 fn roles(roles: &[Role]) -> String {
-    roles.iter().map(|r| r.id()).collect::<Vec<_>>().join(" or ")
+    roles
+        .iter()
+        .map(|r| r.id())
+        .collect::<Vec<_>>()
+        .join(" or ")
 }
 
 /// Why a transition was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TipError {
     #[error("a tip in state {from} cannot take the event {event}; allowed: {}", list(.allowed))]
-    NotAllowed { from: TipStateKind, event: TipEventKind, allowed: Vec<TipEventKind> },
+    NotAllowed {
+        from: TipStateKind,
+        event: TipEventKind,
+        allowed: Vec<TipEventKind>,
+    },
     #[error("the event {event} needs the role {}", roles(.any_of))]
-    RoleRequired { event: TipEventKind, any_of: &'static [Role] },
+    RoleRequired {
+        event: TipEventKind,
+        any_of: &'static [Role],
+    },
     #[error("only the assigned investigator or a supervisor may take the event {event}")]
     NotAssignee { event: TipEventKind },
-    #[error("a decision to take no action must be approved by a supervisor other than the one who proposed it")]
+    #[error(
+        "a decision to take no action must be approved by a supervisor other than the one who proposed it"
+    )]
     SameReviewer,
     #[error("only the unit the tip was referred to can acknowledge the referral")]
     WrongUnit,
@@ -377,13 +435,30 @@ impl TipError {
 
 const TRIAGE_ROLES: &[Role] = &[Role::Investigator, Role::Supervisor];
 const SUPERVISOR: &[Role] = &[Role::Supervisor];
-const REFERRAL_ROLES: &[Role] = &[Role::Investigator, Role::Supervisor, Role::Caseworker, Role::Liaison];
+const REFERRAL_ROLES: &[Role] = &[
+    Role::Investigator,
+    Role::Supervisor,
+    Role::Caseworker,
+    Role::Liaison,
+];
 
-fn require_role(actor: &Actor, event: TipEventKind, any_of: &'static [Role]) -> Result<(), TipError> {
-    if any_of.iter().any(|r| actor.roles.contains(*r)) { Ok(()) } else { Err(TipError::RoleRequired { event, any_of }) }
+fn require_role(
+    actor: &Actor,
+    event: TipEventKind,
+    any_of: &'static [Role],
+) -> Result<(), TipError> {
+    if any_of.iter().any(|r| actor.roles.contains(*r)) {
+        Ok(())
+    } else {
+        Err(TipError::RoleRequired { event, any_of })
+    }
 }
 
-fn require_assignee_or_supervisor(actor: &Actor, a: &Assignment, event: TipEventKind) -> Result<(), TipError> {
+fn require_assignee_or_supervisor(
+    actor: &Actor,
+    a: &Assignment,
+    event: TipEventKind,
+) -> Result<(), TipError> {
     require_role(actor, event, TRIAGE_ROLES)?;
     if actor.user_id == a.assignee || actor.roles.contains(Role::Supervisor) {
         Ok(())
@@ -442,7 +517,9 @@ impl TipState {
         match self {
             TipState::Received => None,
             TipState::Acknowledged(a) | TipState::UnderReview(a) => Some(a),
-            TipState::NoActionPending { assignment, .. } | TipState::Decided { assignment, .. } => Some(assignment),
+            TipState::NoActionPending { assignment, .. } | TipState::Decided { assignment, .. } => {
+                Some(assignment)
+            }
         }
     }
 
@@ -470,7 +547,11 @@ impl TipState {
             TipState::UnderReview(_) => vec![E::Reassign, E::Decide],
             TipState::NoActionPending { .. } => vec![E::ApproveNoAction, E::RejectNoAction],
             TipState::Decided { .. } => {
-                if self.pending_referral().is_some() { vec![E::AcknowledgeReferral] } else { vec![] }
+                if self.pending_referral().is_some() {
+                    vec![E::AcknowledgeReferral]
+                } else {
+                    vec![]
+                }
             }
         }
     }
@@ -483,31 +564,51 @@ impl TipState {
     pub fn public_status(&self) -> PublicStatus {
         match self {
             TipState::Received => PublicStatus::Received,
-            TipState::Acknowledged(_) | TipState::UnderReview(_) | TipState::NoActionPending { .. } => {
+            TipState::Acknowledged(_)
+            | TipState::UnderReview(_)
+            | TipState::NoActionPending { .. } => PublicStatus::BeingHandled,
+            // Until the receiving unit takes it up, the referred tip is still on its way.
+            TipState::Decided { .. } if self.pending_referral().is_some() => {
                 PublicStatus::BeingHandled
             }
-            // Until the receiving unit takes it up, the referred tip is still on its way.
-            TipState::Decided { .. } if self.pending_referral().is_some() => PublicStatus::BeingHandled,
             TipState::Decided { .. } => PublicStatus::Closed,
         }
     }
 
     /// The state after `event` by `actor` at `now`, or why not. The state itself is not
     /// changed: the caller stores the new state together with its audit event.
-    pub fn apply(&self, event: &TipEvent, actor: &Actor, now: OffsetDateTime) -> Result<TipState, TipError> {
+    pub fn apply(
+        &self,
+        event: &TipEvent,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<TipState, TipError> {
         let kind = event.kind();
         let allowed = self.allowed_events();
         if !allowed.contains(&kind) {
-            return Err(TipError::NotAllowed { from: self.kind(), event: kind, allowed });
+            return Err(TipError::NotAllowed {
+                from: self.kind(),
+                event: kind,
+                allowed,
+            });
         }
         match (self, event) {
             (TipState::Received, TipEvent::Acknowledge { assignee }) => {
                 require_role(actor, kind, TRIAGE_ROLES)?;
-                Ok(TipState::Acknowledged(Assignment { assignee: assignee.clone(), acknowledged_at: now }))
+                Ok(TipState::Acknowledged(Assignment {
+                    assignee: assignee.clone(),
+                    acknowledged_at: now,
+                }))
             }
-            (TipState::Acknowledged(a) | TipState::UnderReview(a), TipEvent::Reassign { assignee }) => {
+            (
+                TipState::Acknowledged(a) | TipState::UnderReview(a),
+                TipEvent::Reassign { assignee },
+            ) => {
                 require_role(actor, kind, SUPERVISOR)?;
-                let a = Assignment { assignee: assignee.clone(), acknowledged_at: a.acknowledged_at };
+                let a = Assignment {
+                    assignee: assignee.clone(),
+                    acknowledged_at: a.acknowledged_at,
+                };
                 Ok(match self {
                     TipState::Acknowledged(_) => TipState::Acknowledged(a),
                     _ => TipState::UnderReview(a),
@@ -545,10 +646,20 @@ impl TipState {
                 };
                 Ok(TipState::Decided {
                     assignment: a.clone(),
-                    record: DecisionRecord { decision, decided_by: actor.user_id.clone(), decided_at: now },
+                    record: DecisionRecord {
+                        decision,
+                        decided_by: actor.user_id.clone(),
+                        decided_at: now,
+                    },
                 })
             }
-            (TipState::NoActionPending { assignment, proposal }, TipEvent::ApproveNoAction) => {
+            (
+                TipState::NoActionPending {
+                    assignment,
+                    proposal,
+                },
+                TipEvent::ApproveNoAction,
+            ) => {
                 require_role(actor, kind, SUPERVISOR)?;
                 if actor.user_id == proposal.proposed_by {
                     return Err(TipError::SameReviewer);
@@ -565,7 +676,13 @@ impl TipState {
                     },
                 })
             }
-            (TipState::NoActionPending { assignment, proposal }, TipEvent::RejectNoAction) => {
+            (
+                TipState::NoActionPending {
+                    assignment,
+                    proposal,
+                },
+                TipEvent::RejectNoAction,
+            ) => {
                 require_role(actor, kind, SUPERVISOR)?;
                 if actor.user_id == proposal.proposed_by {
                     return Err(TipError::SameReviewer);
@@ -574,7 +691,11 @@ impl TipState {
             }
             (TipState::Decided { assignment, record }, TipEvent::AcknowledgeReferral) => {
                 let Some(referral) = self.pending_referral() else {
-                    return Err(TipError::NotAllowed { from: self.kind(), event: kind, allowed });
+                    return Err(TipError::NotAllowed {
+                        from: self.kind(),
+                        event: kind,
+                        allowed,
+                    });
                 };
                 if actor.unit_id != referral.to {
                     return Err(TipError::WrongUnit);
@@ -582,14 +703,24 @@ impl TipState {
                 require_role(actor, kind, REFERRAL_ROLES)?;
                 let mut record = record.clone();
                 record.decision = TipDecision::Refer(Referral {
-                    state: ReferralState::Acknowledged { by: actor.user_id.clone(), at: now },
+                    state: ReferralState::Acknowledged {
+                        by: actor.user_id.clone(),
+                        at: now,
+                    },
                     ..referral.clone()
                 });
-                Ok(TipState::Decided { assignment: assignment.clone(), record })
+                Ok(TipState::Decided {
+                    assignment: assignment.clone(),
+                    record,
+                })
             }
             // allowed_events and the arms above list the same pairs; should they ever
             // differ, refusing is the safe answer.
-            _ => Err(TipError::NotAllowed { from: self.kind(), event: kind, allowed }),
+            _ => Err(TipError::NotAllowed {
+                from: self.kind(),
+                event: kind,
+                allowed,
+            }),
         }
     }
 }
@@ -605,10 +736,19 @@ mod tests {
         assert_eq!(twenty.chars().count(), 19);
         assert_eq!(
             NoActionReason::parse(&twenty).unwrap_err(),
-            TipReasonError::TooShort { field: ReasonField::NoAction, min: 20, found: 19 }
+            TipReasonError::TooShort {
+                field: ReasonField::NoAction,
+                min: 20,
+                found: 19
+            }
         );
         let ok = format!("{twenty}。");
-        assert_eq!(NoActionReason::parse(&format!("  {ok}\n")).unwrap().as_str(), ok);
+        assert_eq!(
+            NoActionReason::parse(&format!("  {ok}\n"))
+                .unwrap()
+                .as_str(),
+            ok
+        );
     }
 
     #[test]
@@ -617,21 +757,39 @@ mod tests {
         assert!(NoActionReason::parse(with_break).is_ok());
         let e = NoActionReason::parse("abcdefghij\u{7}klmnopqrstuv").unwrap_err();
         assert_eq!(e.code(), "tip.no_action_reason.control");
-        assert_eq!(e, TipReasonError::Control { field: ReasonField::NoAction, position: 11 });
+        assert_eq!(
+            e,
+            TipReasonError::Control {
+                field: ReasonField::NoAction,
+                position: 11
+            }
+        );
         let e = ReferralReason::parse("请\u{202E}核实").unwrap_err();
         assert_eq!(e.code(), "tip.referral_reason.control");
     }
 
     #[test]
     fn reason_limits() {
-        assert_eq!(ReferralReason::parse(" 查 ").unwrap_err().code(), "tip.referral_reason.too_short");
+        assert_eq!(
+            ReferralReason::parse(" 查 ").unwrap_err().code(),
+            "tip.referral_reason.too_short"
+        );
         assert!(ReferralReason::parse("核查").is_ok());
         let long = "字".repeat(1001);
         assert_eq!(
             ReferralReason::parse(&long).unwrap_err(),
-            TipReasonError::TooLong { field: ReasonField::Referral, max: 1000, found: 1001 }
+            TipReasonError::TooLong {
+                field: ReasonField::Referral,
+                max: 1000,
+                found: 1001
+            }
         );
-        assert_eq!(NoActionReason::parse(&"字".repeat(2001)).unwrap_err().code(), "tip.no_action_reason.too_long");
+        assert_eq!(
+            NoActionReason::parse(&"字".repeat(2001))
+                .unwrap_err()
+                .code(),
+            "tip.no_action_reason.too_long"
+        );
         assert!(NoActionReason::parse(&"字".repeat(2000)).is_ok());
     }
 
@@ -642,18 +800,32 @@ mod tests {
             event: TipEventKind::Acknowledge,
             allowed: vec![TipEventKind::Reassign, TipEventKind::Decide],
         };
-        assert_eq!(e.to_string(), "a tip in state under_review cannot take the event acknowledge; allowed: reassign, decide");
-        let e = TipError::NotAllowed { from: TipStateKind::Decided, event: TipEventKind::Decide, allowed: vec![] };
+        assert_eq!(
+            e.to_string(),
+            "a tip in state under_review cannot take the event acknowledge; allowed: reassign, decide"
+        );
+        let e = TipError::NotAllowed {
+            from: TipStateKind::Decided,
+            event: TipEventKind::Decide,
+            allowed: vec![],
+        };
         assert!(e.to_string().ends_with("allowed: none"));
-        let e = TipError::RoleRequired { event: TipEventKind::Acknowledge, any_of: TRIAGE_ROLES };
-        assert_eq!(e.to_string(), "the event acknowledge needs the role investigator or supervisor");
+        let e = TipError::RoleRequired {
+            event: TipEventKind::Acknowledge,
+            any_of: TRIAGE_ROLES,
+        };
+        assert_eq!(
+            e.to_string(),
+            "the event acknowledge needs the role investigator or supervisor"
+        );
     }
 
     #[test]
     fn kinds_have_distinct_ids_and_labels() {
         let ids: std::collections::HashSet<_> = TipStateKind::ALL.iter().map(|k| k.id()).collect();
         assert_eq!(ids.len(), TipStateKind::ALL.len());
-        let zh: std::collections::HashSet<_> = TipStateKind::ALL.iter().map(|k| k.label_zh()).collect();
+        let zh: std::collections::HashSet<_> =
+            TipStateKind::ALL.iter().map(|k| k.label_zh()).collect();
         assert_eq!(zh.len(), TipStateKind::ALL.len());
         let ev: std::collections::HashSet<_> = TipEventKind::ALL.iter().map(|k| k.id()).collect();
         assert_eq!(ev.len(), TipEventKind::ALL.len());

@@ -51,7 +51,10 @@ fn weight(i: usize) -> u8 {
 /// The check value of the first eleven symbols: the weighted sum that makes the weighted
 /// sum of all twelve zero.
 fn check_value(payload: &[u8]) -> u8 {
-    payload.iter().enumerate().fold(0, |acc, (i, &v)| acc ^ gf32_mul(weight(i), v))
+    payload
+        .iter()
+        .enumerate()
+        .fold(0, |acc, (i, &v)| acc ^ gf32_mul(weight(i), v))
 }
 
 fn symbol_value(c: char) -> Option<u8> {
@@ -61,7 +64,10 @@ fn symbol_value(c: char) -> Option<u8> {
         'I' | 'L' => '1',
         c => c,
     };
-    ALPHABET.iter().position(|&a| a as char == c).map(|p| p as u8)
+    ALPHABET
+        .iter()
+        .position(|&a| a as char == c)
+        .map(|p| p as u8)
 }
 
 fn is_group_separator(c: char) -> bool {
@@ -78,14 +84,22 @@ fn symbols(text: &str, expected: usize) -> Result<Vec<u8>, TrackingCodeError> {
         }
         match symbol_value(c) {
             Some(v) => out.push(v),
-            None => return Err(TrackingCodeError::Character { position: i + 1, found: c }),
+            None => {
+                return Err(TrackingCodeError::Character {
+                    position: i + 1,
+                    found: c,
+                });
+            }
         }
     }
     if out.is_empty() {
         return Err(TrackingCodeError::Empty);
     }
     if out.len() != expected {
-        return Err(TrackingCodeError::Length { expected, found: out.len() });
+        return Err(TrackingCodeError::Length {
+            expected,
+            found: out.len(),
+        });
     }
     Ok(out)
 }
@@ -96,16 +110,25 @@ fn symbols_from_bytes(bytes: &[u8], count: usize) -> Vec<u8> {
     for (i, b) in bytes.iter().enumerate() {
         value |= u128::from(*b) << (8 * i);
     }
-    (0..count).map(|i| ((value >> (5 * i)) & 0x1f) as u8).collect()
+    (0..count)
+        .map(|i| ((value >> (5 * i)) & 0x1f) as u8)
+        .collect()
 }
 
 fn render(values: &[u8]) -> String {
-    values.iter().map(|&v| ALPHABET[v as usize] as char).collect()
+    values
+        .iter()
+        .map(|&v| ALPHABET[v as usize] as char)
+        .collect()
 }
 
 fn grouped(compact: &str) -> String {
     let chars: Vec<char> = compact.chars().collect();
-    chars.chunks(GROUP).map(|g| g.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+    chars
+        .chunks(GROUP)
+        .map(|g| g.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// Why a text is not a tracking code or secret. Positions count characters from 1 in the
@@ -245,7 +268,11 @@ mod tests {
     fn field_multiplication_has_inverses() {
         // Every non-zero element has an inverse exactly when the polynomial is irreducible.
         for a in 1..32u8 {
-            assert_eq!((1..32u8).filter(|&b| gf32_mul(a, b) == 1).count(), 1, "element {a}");
+            assert_eq!(
+                (1..32u8).filter(|&b| gf32_mul(a, b) == 1).count(),
+                1,
+                "element {a}"
+            );
         }
     }
 
@@ -269,7 +296,15 @@ mod tests {
             code.compact(),
             g.replace('-', " "),
             format!("  {}  ", g),
-            g.chars().map(|c| if c.is_ascii_alphanumeric() { char::from_u32(c as u32 + 0xFEE0).unwrap() } else { c }).collect(),
+            g.chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() {
+                        char::from_u32(c as u32 + 0xFEE0).unwrap()
+                    } else {
+                        c
+                    }
+                })
+                .collect(),
         ] {
             assert_eq!(TrackingCode::parse(&typed), Ok(code), "{typed}");
         }
@@ -290,15 +325,24 @@ mod tests {
         assert_eq!(TrackingCode::parse(" - "), Err(TrackingCodeError::Empty));
         assert_eq!(
             TrackingCode::parse("ABCD-EFGH-JKM"),
-            Err(TrackingCodeError::Length { expected: 12, found: 11 })
+            Err(TrackingCodeError::Length {
+                expected: 12,
+                found: 11
+            })
         );
         assert_eq!(
             TrackingCode::parse("ABCD-EFGU-JKMN"),
-            Err(TrackingCodeError::Character { position: 9, found: 'U' })
+            Err(TrackingCodeError::Character {
+                position: 9,
+                found: 'U'
+            })
         );
         assert_eq!(
             TrackingCode::parse("ABCD-EFGH-JK*N"),
-            Err(TrackingCodeError::Character { position: 13, found: '*' })
+            Err(TrackingCodeError::Character {
+                position: 13,
+                found: '*'
+            })
         );
         assert_eq!(TrackingCodeError::Check.code(), "tracking_code.check");
     }
@@ -313,7 +357,10 @@ mod tests {
         assert_eq!(typed.expose(), s.expose());
         assert_eq!(
             TipSecret::parse("ZZZZ-ZZZZ-ZZZZ").unwrap_err(),
-            TrackingCodeError::Length { expected: 16, found: 12 }
+            TrackingCodeError::Length {
+                expected: 16,
+                found: 12
+            }
         );
     }
 

@@ -23,7 +23,11 @@ impl TipUrgency {
     /// Urgency follows from the content alone, so that every tip with the same facts gets
     /// the same deadline whoever reads it first.
     pub fn assess(involves_minor: bool, immediate_danger: bool) -> TipUrgency {
-        if involves_minor || immediate_danger { TipUrgency::Urgent } else { TipUrgency::Normal }
+        if involves_minor || immediate_danger {
+            TipUrgency::Urgent
+        } else {
+            TipUrgency::Normal
+        }
     }
 
     /// The time allowed from receipt to acknowledgement.
@@ -83,7 +87,10 @@ pub struct Escalation {
 impl Escalation {
     /// Both are told at once: the supervisor to act, the office to know.
     pub fn targets(&self) -> [EscalationTarget; 2] {
-        [EscalationTarget::DutySupervisor, EscalationTarget::ConferenceOffice]
+        [
+            EscalationTarget::DutySupervisor,
+            EscalationTarget::ConferenceOffice,
+        ]
     }
 }
 
@@ -96,7 +103,10 @@ pub struct AckClock {
 
 impl AckClock {
     pub fn new(received_at: OffsetDateTime, urgency: TipUrgency) -> AckClock {
-        AckClock { received_at, urgency }
+        AckClock {
+            received_at,
+            urgency,
+        }
     }
 
     pub fn deadline(&self) -> OffsetDateTime {
@@ -120,13 +130,17 @@ impl AckClock {
 
     /// The escalation due now, if the tip is overdue.
     pub fn escalation(&self, state: &TipState, now: OffsetDateTime) -> Option<Escalation> {
-        self.is_overdue(state, now)
-            .then(|| Escalation { deadline: self.deadline(), overdue_by: now - self.deadline() })
+        self.is_overdue(state, now).then(|| Escalation {
+            deadline: self.deadline(),
+            overdue_by: now - self.deadline(),
+        })
     }
 
     /// Time from receipt to acknowledgement, once acknowledged.
     pub fn time_to_acknowledge(&self, state: &TipState) -> Option<Duration> {
-        state.assignment().map(|a| a.acknowledged_at - self.received_at)
+        state
+            .assignment()
+            .map(|a| a.acknowledged_at - self.received_at)
     }
 }
 
@@ -149,8 +163,14 @@ mod tests {
     #[test]
     fn deadlines() {
         let t = datetime!(2026-03-01 23:30 +8);
-        assert_eq!(ack_deadline(t, TipUrgency::Urgent), datetime!(2026-03-02 00:30 +8));
-        assert_eq!(ack_deadline(t, TipUrgency::Normal), datetime!(2026-03-02 23:30 +8));
+        assert_eq!(
+            ack_deadline(t, TipUrgency::Urgent),
+            datetime!(2026-03-02 00:30 +8)
+        );
+        assert_eq!(
+            ack_deadline(t, TipUrgency::Normal),
+            datetime!(2026-03-02 23:30 +8)
+        );
     }
 
     #[test]
@@ -160,19 +180,36 @@ mod tests {
         assert!(!clock.is_overdue(&received, datetime!(2026-03-01 10:59 +8)));
         assert!(!clock.is_overdue(&received, datetime!(2026-03-01 11:00 +8)));
         assert!(clock.is_overdue(&received, datetime!(2026-03-01 11:00:01 +8)));
-        let e = clock.escalation(&received, datetime!(2026-03-01 11:20 +8)).unwrap();
+        let e = clock
+            .escalation(&received, datetime!(2026-03-01 11:20 +8))
+            .unwrap();
         assert_eq!(e.overdue_by, Duration::minutes(20));
-        assert_eq!(e.targets(), [EscalationTarget::DutySupervisor, EscalationTarget::ConferenceOffice]);
-        assert_eq!(clock.escalation(&received, datetime!(2026-03-01 10:20 +8)), None);
+        assert_eq!(
+            e.targets(),
+            [
+                EscalationTarget::DutySupervisor,
+                EscalationTarget::ConferenceOffice
+            ]
+        );
+        assert_eq!(
+            clock.escalation(&received, datetime!(2026-03-01 10:20 +8)),
+            None
+        );
 
         let acked = TipState::Acknowledged(Assignment {
             assignee: UserId::new("u1"),
             acknowledged_at: datetime!(2026-03-01 11:30 +8),
         });
         assert!(!clock.is_overdue(&acked, datetime!(2026-03-02 00:00 +8)));
-        assert_eq!(clock.escalation(&acked, datetime!(2026-03-02 00:00 +8)), None);
+        assert_eq!(
+            clock.escalation(&acked, datetime!(2026-03-02 00:00 +8)),
+            None
+        );
         assert!(clock.missed_deadline(&acked, datetime!(2026-03-02 00:00 +8)));
-        assert_eq!(clock.time_to_acknowledge(&acked), Some(Duration::minutes(90)));
+        assert_eq!(
+            clock.time_to_acknowledge(&acked),
+            Some(Duration::minutes(90))
+        );
         assert_eq!(clock.time_to_acknowledge(&received), None);
     }
 
