@@ -67,7 +67,10 @@ async fn writes_without_the_csrf_token_are_refused(app: &TestApp) {
     // Signed in: forms and API writes need the session's token.
     let b = app.signed_in("admin").await;
     let users = b.get_json("/api/v1/users").await;
-    let some_id = users.json()[0]["id"].as_str().unwrap().to_owned();
+    let some_id = users.json().as_array().unwrap().iter().find(|u| u["username"] == "caseworker").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let path = format!("/admin/users/{some_id}/reset-2fa");
     let res = b.post_form_raw(&path, &[]).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);

@@ -37,7 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/audit/verify", get(audit_verify))
 }
 
-#[derive(OpenApi)]
+#[derive(Debug, OpenApi)]
 #[openapi(
     info(
         title = "fanguai API",

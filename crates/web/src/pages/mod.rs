@@ -106,8 +106,8 @@ impl Chrome {
     }
 
     /// Translated text with one argument.
-    pub fn t1(&self, key: &str, name: &str, value: &dyn std::fmt::Display) -> String {
-        self.tr.t1(key, name, value)
+    pub fn t1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
+        self.tr.t1(key, name, &value)
     }
 
     pub fn lang_tag(&self) -> &'static str {

@@ -10,12 +10,39 @@ use std::{
     time::Duration,
 };
 
-use fanguai_service::{App, RequestCtx, ServiceConfig, seed::DemoAccount};
+use fanguai_service::{App, NewUser, RequestCtx, Role, ServiceConfig};
 use fanguai_store::testing::TestDb;
 use fanguai_vault::{KeyRing, totp::TotpSecret};
 use fanguai_web::{AppState, WebConfig};
 use reqwest::{Method, StatusCode, header};
 use tokio::{sync::oneshot, task::JoinHandle};
+
+/// The password of every seeded account (known: the data is fake).
+pub const TEST_PASSWORD: &str = "Test-Password-2009";
+
+/// Seeded accounts: username, display name, role, unit.
+pub const SEED_ACCOUNTS: &[(&str, &str, Role, &str)] = &[
+    ("admin", "示例·管理员", Role::Admin, "psb"),
+    ("convenor", "示例·召集人", Role::Convenor, "psb"),
+    ("office", "示例·办公室", Role::Office, "psb"),
+    ("investigator", "示例·侦查员甲", Role::Investigator, "psb"),
+    ("investigator2", "示例·侦查员乙", Role::Investigator, "psb"),
+    ("lab", "示例·实验室", Role::Lab, "psb"),
+    ("caseworker", "示例·社工", Role::Caseworker, "civil-affairs"),
+    ("auditor", "示例·审计", Role::Auditor, "psb"),
+    ("liaison.psb", "示例·公安联络员", Role::Liaison, "psb"),
+    ("liaison.education", "示例·教育联络员", Role::Liaison, "education"),
+];
+
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub username: String,
+    pub password: String,
+    pub display_name: String,
+    pub role: Role,
+    pub unit_id: String,
+    pub totp_secret: Option<String>,
+}
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,7 +55,7 @@ pub struct TestApp {
     pub base: String,
     pub addr: SocketAddr,
     pub service: App,
-    pub accounts: Vec<DemoAccount>,
+    pub accounts: Vec<Account>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<std::io::Result<()>>>,
     // Dropped last: the server must stop before its database disappears.
@@ -46,9 +73,6 @@ impl TestApp {
         let service = App::open(db.store(), KeyRing::ephemeral(), ServiceConfig::default())
             .await
             .expect("opening the service on the test database");
-        let accounts = fanguai_service::seed::demo(&service, &RequestCtx::cli("test-seed"))
-            .await
-            .expect("seeding demo accounts");
         let state = AppState::new(service.clone(), config).expect("embedded locales parse");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binding port 0");
         let addr = listener.local_addr().expect("local address");
@@ -56,17 +80,72 @@ impl TestApp {
         let server = tokio::spawn(fanguai_web::serve(listener, state, async move {
             let _ = rx.await;
         }));
-        let app = TestApp {
+        let mut app = TestApp {
             base: format!("http://{addr}"),
             addr,
             service,
-            accounts,
+            accounts: Vec::new(),
             shutdown: Some(tx),
             server: Some(server),
             _db: db,
         };
         app.wait_ready().await;
+        app.seed().await;
         Some(app)
+    }
+
+    /// The member units and one account per role (two investigators, two liaisons).
+    /// Accounts whose role needs a second factor enrol their authenticator through the
+    /// login pages, as a person would on first login.
+    async fn seed(&mut self) {
+        let ctx = RequestCtx::cli("test-seed");
+        fanguai_service::seed::member_units(&self.service, &ctx).await.expect("seeding member units");
+        let operator = self.service.operator(ctx);
+        for (username, display_name, role, unit_id) in SEED_ACCOUNTS {
+            let new = NewUser {
+                username: username.to_string(),
+                display_name: display_name.to_string(),
+                phone: None,
+                unit_id: unit_id.to_string(),
+                roles: vec![role.id().to_string()],
+            };
+            let (view, _) = operator.add(&new, Some(TEST_PASSWORD)).await.expect("seeding an account");
+            if *role == Role::Liaison {
+                let mut c = self.service.store().conn().await.expect("a database connection");
+                fanguai_store::units::set_liaison(&mut c, unit_id, Some(&view.id)).await.expect("naming the liaison");
+            }
+            let mut account = Account {
+                username: username.to_string(),
+                password: TEST_PASSWORD.to_string(),
+                display_name: display_name.to_string(),
+                role: *role,
+                unit_id: unit_id.to_string(),
+                totp_secret: None,
+            };
+            if role.requires_second_factor() {
+                account.totp_secret = Some(self.enrol(&account).await);
+            }
+            self.accounts.push(account);
+        }
+    }
+
+    /// First login of an account without authenticator: reads the secret from the
+    /// enrolment page and confirms it with a code. Returns the secret.
+    pub async fn enrol(&self, account: &Account) -> String {
+        let b = self.browser();
+        b.get_page("/login").await;
+        let res = b.post_form("/login", &[("username", &account.username), ("password", &account.password)]).await;
+        assert_eq!(res.location(), Some("/login/enrol"), "{}", res.body);
+        let page = b.get_page("/login/enrol").await;
+        let marker = "id=\"totp-secret\">";
+        let at = page.body.find(marker).unwrap_or_else(|| panic!("no secret on the enrolment page:\n{}", page.body)) + marker.len();
+        let secret = page.body[at..at + page.body[at..].find('<').unwrap()].trim().to_owned();
+        let code = code_for(&secret, &self.service);
+        let res = b.post_form("/login/enrol", &[("code", &code)]).await;
+        assert_eq!(res.location(), Some("/"), "enrolment refused:\n{}", res.body);
+        b.get_page("/").await;
+        b.post_form("/logout", &[]).await;
+        secret
     }
 
     /// Test configuration: plain HTTP, so cookies are not `Secure`.
@@ -89,7 +168,7 @@ impl TestApp {
         panic!("the server did not answer /healthz");
     }
 
-    pub fn account(&self, username: &str) -> &DemoAccount {
+    pub fn account(&self, username: &str) -> &Account {
         self.accounts
             .iter()
             .find(|a| a.username == username)
@@ -298,9 +377,15 @@ impl Browser {
             }
             other => panic!("unexpected redirect after password: {other:?}"),
         }
-        // Load a page so the session's CSRF token is known.
+        // Load a page so the session's CSRF token is known. An account still on its
+        // initial password is sent to its account page first.
         let home = self.get_page("/").await;
-        assert_eq!(home.status, StatusCode::OK, "{}", home.body);
+        if home.location() == Some("/account?must_change=1") {
+            let account = self.get_page("/account?must_change=1").await;
+            assert_eq!(account.status, StatusCode::OK, "{}", account.body);
+        } else {
+            assert_eq!(home.status, StatusCode::OK, "{}", home.body);
+        }
     }
 }
 
