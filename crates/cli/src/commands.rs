@@ -144,14 +144,14 @@ async fn demo(bind: &str, data: Option<std::path::PathBuf>) -> Result<ExitCode> 
     let accounts = seed::demo(&app, &RequestCtx::cli("demo")).await?;
     println!("fanguai demo — synthetic data only (示例数据), folder {}", dir.display());
     println!();
-    println!("{:<28} {:<20} {:<13} {:<26} {}", "username", "password", "role", "unit", "TOTP secret (demo only)");
+    println!("{:<28} {:<20} {:<13} {:<10} {}", "username", "password", "role", "unit", "TOTP secret (demo only)");
     for a in &accounts {
         println!(
-            "{:<28} {:<20} {:<13} {:<26} {}",
+            "{:<28} {:<20} {:<13} {} {}",
             a.username,
             a.password,
             a.role.id(),
-            a.unit_name_zh,
+            pad_wide(&a.unit_name_zh, 10),
             a.totp_secret.as_deref().unwrap_or("-")
         );
     }
@@ -180,7 +180,8 @@ async fn serve(cfg: Config, app: Option<App>) -> Result<ExitCode> {
             }
         })
     };
-    let state = fanguai_web::AppState::new(app, fanguai_web::WebConfig { secure_cookies: cfg.secure_cookies, ..Default::default() });
+    let state = fanguai_web::AppState::new(app, fanguai_web::WebConfig { secure_cookies: cfg.secure_cookies, ..Default::default() })
+        .context("loading the translations")?;
     fanguai_web::serve(listener, state, shutdown_signal()).await?;
     sweeper.abort();
     Ok(ExitCode::SUCCESS)
@@ -339,4 +340,10 @@ async fn restore(dir: &Path, from: &Path) -> Result<ExitCode> {
 fn running_server(cfg: &Config) -> Option<String> {
     let url = format!("http://{}/healthz", cfg.bind);
     crate::healthcheck::check(&url).ok().map(|_| cfg.bind.clone())
+}
+
+/// Pads text whose Chinese characters take two terminal columns each.
+fn pad_wide(s: &str, columns: usize) -> String {
+    let width: usize = s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+    format!("{s}{}", " ".repeat(columns.saturating_sub(width)))
 }

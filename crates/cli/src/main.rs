@@ -133,6 +133,7 @@ enum UserCommand {
         user: String,
     },
     /// Forget an account's authenticator; the user enrols again at next login.
+    #[command(name = "reset-2fa")]
     Reset2fa {
         #[command(flatten)]
         data: DataArg,

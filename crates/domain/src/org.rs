@@ -157,7 +157,7 @@ pub static MEMBER_UNITS: [MemberUnit; 24] = [
         lead: false,
     },
     MemberUnit {
-        id: "population-family-planning",
+        id: "family-planning",
         name_zh: "市人口计生委",
         name_en: "Municipal Population and Family Planning Commission",
         duties_zh: "开展救助计划生育贫困母亲活动和“关爱女孩行动”,打击“两非”违法行为,促进出生人口性别比平衡。",
