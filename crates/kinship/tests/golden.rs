@@ -419,3 +419,17 @@ fn off_ladder_and_missing_loci_are_skipped() {
     let reasons: Vec<String> = r.skipped.iter().map(|s| format!("{}:{:?}", s.locus, s.reason)).collect();
     assert_eq!(reasons, ["D99S1:NotInTable", "FGA:NotTypedInAll", "TH01:OffLadder"]);
 }
+
+#[test]
+fn per_locus_rates_replace_the_defaults() {
+    // D8S1179 paternal rate 0.004: C = 13,16, AF = 12,12 → PI = μ / (4q) with μ = 0.004.
+    let mut params = LrParams::default();
+    params.set_locus_rates("d8s1179", lr::MutationRates { paternal: 0.004, maternal: 0.001 }).unwrap();
+    close(duo("13,16", "12,12", &params), 0.004 / (4.0 * Q));
+    let mut bad = LrParams::default();
+    bad.per_locus_mutation.insert("vwa".into(), lr::MutationRates { paternal: 0.001, maternal: 0.001 });
+    let e = bad.validate().unwrap_err();
+    assert!(e.to_string().contains("\"vWA\""), "{e}");
+    assert!(LrParams { theta: 0.5, ..LrParams::default() }.validate().is_err());
+    assert!(LrParams { mutation_paternal: -0.1, ..LrParams::default() }.validate().is_err());
+}

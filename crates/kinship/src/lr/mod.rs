@@ -78,10 +78,28 @@ impl LrParams {
         rate("mutation_maternal".into(), self.mutation_maternal)?;
         rate("non_integer_factor".into(), self.non_integer_factor)?;
         for (locus, r) in &self.per_locus_mutation {
+            match crate::locus::locus_key(locus) {
+                Ok(key) if key == locus.as_str() => {}
+                Ok(key) => {
+                    return Err(ParamError {
+                        field: format!("per_locus_mutation.{locus}"),
+                        reason: format!("loci are keyed by their canonical name: use {key:?}"),
+                    });
+                }
+                Err(e) => return Err(ParamError { field: format!("per_locus_mutation.{locus}"), reason: e.to_string() }),
+            }
             rate(format!("per_locus_mutation.{locus}.paternal"), r.paternal)?;
             rate(format!("per_locus_mutation.{locus}.maternal"), r.maternal)?;
         }
         Ok(())
+    }
+
+    /// Sets the mutation rates of one locus, given by any spelling of its name.
+    pub fn set_locus_rates(&mut self, locus: &str, rates: MutationRates) -> Result<(), ParamError> {
+        let key = crate::locus::locus_key(locus)
+            .map_err(|e| ParamError { field: "per_locus_mutation".into(), reason: e.to_string() })?;
+        self.per_locus_mutation.insert(key.into_owned(), rates);
+        self.validate()
     }
 
     /// The mutation rate of one meiosis at a locus.
