@@ -3,8 +3,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
-use fanguai_service::{seed, App, ChainStatus, NewUser, RequestCtx};
+use anyhow::{Context, Result, bail};
+use fanguai_service::{App, ChainStatus, NewUser, RequestCtx, seed};
 use fanguai_store::Store;
 use fanguai_vault::KeyRing;
 
@@ -37,7 +37,9 @@ pub async fn run(cmd: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::User { action } => user(action).await,
-        Command::Audit { action: AuditCommand::Verify { data } } => {
+        Command::Audit {
+            action: AuditCommand::Verify { data },
+        } => {
             let cfg = Config::load(&data.data)?;
             let store = connect(&cfg).await?;
             match fanguai_service::verify_chain(&store).await? {
@@ -45,7 +47,10 @@ pub async fn run(cmd: Command) -> Result<ExitCode> {
                     println!("audit chain intact: {events} events, head {head_hash}");
                     Ok(ExitCode::SUCCESS)
                 }
-                ChainStatus::Broken { first_broken_seq, kind } => {
+                ChainStatus::Broken {
+                    first_broken_seq,
+                    kind,
+                } => {
                     println!("audit chain BROKEN at event {first_broken_seq} ({kind})");
                     Ok(ExitCode::from(1))
                 }
@@ -63,12 +68,16 @@ pub async fn run(cmd: Command) -> Result<ExitCode> {
                 Ok(ExitCode::from(1))
             }
         },
-        Command::Keys { action: KeysCommand::Rotate { data } } => {
+        Command::Keys {
+            action: KeysCommand::Rotate { data },
+        } => {
             let cfg = Config::load(&data.data)?;
             let app = open_app(&cfg).await?;
             let new_id = KeyRing::rotate(&cfg.keys_dir()).context("rotating the master key")?;
             app.replace_ring(KeyRing::open(&cfg.keys_dir())?);
-            let report = app.rewrap_data_keys(&RequestCtx::cli("keys-rotate")).await?;
+            let report = app
+                .rewrap_data_keys(&RequestCtx::cli("keys-rotate"))
+                .await?;
             println!(
                 "master key {new_id} is current; {} data keys re-wrapped; {} still under older keys",
                 report.rewrapped, report.remaining_old
@@ -86,7 +95,9 @@ fn warn(cfg: &Config) {
 }
 
 async fn connect(cfg: &Config) -> Result<Store> {
-    Store::connect(cfg.database_url.expose()).await.context("opening the database")
+    Store::connect(cfg.database_url.expose())
+        .await
+        .context("opening the database")
 }
 
 /// Opens keys, database and service; refuses an outdated schema.
@@ -99,12 +110,18 @@ async fn open_app(cfg: &Config) -> Result<App> {
 
 async fn init(dir: &Path, database_url: Option<&str>) -> Result<ExitCode> {
     if dir.join(config::CONFIG_FILE).exists() || dir.join("keys").exists() {
-        bail!("{} already holds an installation; refusing to overwrite it", dir.display());
+        bail!(
+            "{} already holds an installation; refusing to overwrite it",
+            dir.display()
+        );
     }
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut text = config::template();
     if let Some(url) = database_url {
-        text = text.replace("url = \"sqlite://fanguai.db?mode=rwc\"", &format!("url = \"{url}\""));
+        text = text.replace(
+            "url = \"sqlite://fanguai.db?mode=rwc\"",
+            &format!("url = \"{url}\""),
+        );
     }
     std::fs::write(dir.join(config::CONFIG_FILE), text)?;
     let cfg = Config::load(dir)?;
@@ -116,8 +133,14 @@ async fn init(dir: &Path, database_url: Option<&str>) -> Result<ExitCode> {
     seed::member_units(&app, &ctx).await?;
     let (user, pass) = seed::first_admin(&app, &ctx).await?;
     println!("made {}", dir.display());
-    println!("  configuration  {}", dir.join(config::CONFIG_FILE).display());
-    println!("  master key     {} (back this folder up apart from the database)", cfg.keys_dir().display());
+    println!(
+        "  configuration  {}",
+        dir.join(config::CONFIG_FILE).display()
+    );
+    println!(
+        "  master key     {} (back this folder up apart from the database)",
+        cfg.keys_dir().display()
+    );
     println!("first admin: {user}");
     println!("one-time password (shown once, change it at first login): {pass}");
     println!("run it: fanguai serve --data {}", dir.display());
@@ -142,9 +165,15 @@ async fn demo(bind: &str, data: Option<std::path::PathBuf>) -> Result<ExitCode> 
     store.migrate().await?;
     let app = App::open(store, KeyRing::open(&cfg.keys_dir())?, cfg.service_config()).await?;
     let accounts = seed::demo(&app, &RequestCtx::cli("demo")).await?;
-    println!("fanguai demo — synthetic data only (示例数据), folder {}", dir.display());
+    println!(
+        "fanguai demo — synthetic data only (示例数据), folder {}",
+        dir.display()
+    );
     println!();
-    println!("{:<28} {:<20} {:<13} {:<10} {}", "username", "password", "role", "unit", "TOTP secret (demo only)");
+    println!(
+        "{:<28} {:<20} {:<13} {:<10} {}",
+        "username", "password", "role", "unit", "TOTP secret (demo only)"
+    );
     for a in &accounts {
         println!(
             "{:<28} {:<20} {:<13} {} {}",
@@ -166,7 +195,9 @@ async fn serve(cfg: Config, app: Option<App>) -> Result<ExitCode> {
         Some(a) => a,
         None => open_app(&cfg).await?,
     };
-    let listener = tokio::net::TcpListener::bind(&cfg.bind).await.with_context(|| format!("cannot listen on {}", cfg.bind))?;
+    let listener = tokio::net::TcpListener::bind(&cfg.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", cfg.bind))?;
     tracing::info!(addr = %cfg.bind, "listening");
     let sweeper = {
         let app = app.clone();
@@ -174,14 +205,24 @@ async fn serve(cfg: Config, app: Option<App>) -> Result<ExitCode> {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
             loop {
                 tick.tick().await;
+                // Picks up a master key rotated by `fanguai keys rotate` in another process.
+                if let Err(e) = app.refresh_ring() {
+                    tracing::warn!(error = %e, "re-reading the key ring failed");
+                }
                 if let Err(e) = app.sweep_sessions().await {
                     tracing::warn!(error = %e, "session sweep failed");
                 }
             }
         })
     };
-    let state = fanguai_web::AppState::new(app, fanguai_web::WebConfig { secure_cookies: cfg.secure_cookies, ..Default::default() })
-        .context("loading the translations")?;
+    let state = fanguai_web::AppState::new(
+        app,
+        fanguai_web::WebConfig {
+            secure_cookies: cfg.secure_cookies,
+            ..Default::default()
+        },
+    )
+    .context("loading the translations")?;
     fanguai_web::serve(listener, state, shutdown_signal()).await?;
     sweeper.abort();
     Ok(ExitCode::SUCCESS)
@@ -191,7 +232,8 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("signal handler");
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("signal handler");
         tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
     }
     #[cfg(not(unix))]
@@ -199,9 +241,14 @@ async fn shutdown_signal() {
 }
 
 fn init_logging(cfg: &Config) {
-    let filter = tracing_subscriber::EnvFilter::try_new(&cfg.log_level).unwrap_or_else(|_| "info".into());
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(&cfg.log_level).unwrap_or_else(|_| "info".into());
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    let _ = if cfg.log_format == "json" { builder.json().try_init() } else { builder.try_init() };
+    let _ = if cfg.log_format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 async fn user(action: UserCommand) -> Result<ExitCode> {
@@ -216,9 +263,26 @@ async fn user(action: UserCommand) -> Result<ExitCode> {
     let app = open_app(&cfg).await?;
     let desk = app.operator(RequestCtx::cli(ctx));
     match action {
-        UserCommand::Add { username, name, unit, roles, phone, password, .. } => {
+        UserCommand::Add {
+            username,
+            name,
+            unit,
+            roles,
+            phone,
+            password,
+            ..
+        } => {
             let (v, pass) = desk
-                .add(&NewUser { username, display_name: name, phone, unit_id: unit, roles }, password.as_deref())
+                .add(
+                    &NewUser {
+                        username,
+                        display_name: name,
+                        phone,
+                        unit_id: unit,
+                        roles,
+                    },
+                    password.as_deref(),
+                )
                 .await
                 .map_err(field_error)?;
             println!("created {} ({})", v.username, v.id);
@@ -232,7 +296,10 @@ async fn user(action: UserCommand) -> Result<ExitCode> {
         }
         UserCommand::ResetPassword { user, .. } => {
             let (v, pass) = desk.reset_password(&user).await.map_err(field_error)?;
-            println!("new one-time password for {} (shown once): {pass}", v.username);
+            println!(
+                "new one-time password for {} (shown once): {pass}",
+                v.username
+            );
         }
         UserCommand::Reset2fa { user, .. } => {
             let v = desk.reset_2fa(&user).await.map_err(field_error)?;
@@ -282,7 +349,10 @@ async fn backup(dir: &Path, out: &Path) -> Result<ExitCode> {
     if cfg.is_sqlite() {
         let store = connect(&cfg).await?;
         store.backup_sqlite_to(out).await?;
-        println!("backed up the database to {} (keys/ is not in it: back it up separately)", out.display());
+        println!(
+            "backed up the database to {} (keys/ is not in it: back it up separately)",
+            out.display()
+        );
     } else {
         let status = std::process::Command::new("pg_dump")
             .args(["--format=custom", "--no-owner", "--file"])
@@ -293,7 +363,10 @@ async fn backup(dir: &Path, out: &Path) -> Result<ExitCode> {
         if !status.success() {
             bail!("pg_dump failed ({status})");
         }
-        println!("pg_dump wrote {} (keys/ is not in it: back it up separately)", out.display());
+        println!(
+            "pg_dump wrote {} (keys/ is not in it: back it up separately)",
+            out.display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -304,10 +377,17 @@ async fn restore(dir: &Path, from: &Path) -> Result<ExitCode> {
         bail!("{} is not a file", from.display());
     }
     if cfg.is_sqlite() {
-        let target = cfg.sqlite_path().context("database.url names no SQLite file")?;
+        let target = cfg
+            .sqlite_path()
+            .context("database.url names no SQLite file")?;
         // Check that the backup is a database this binary can open before touching anything.
-        let probe = Store::connect(&format!("sqlite://{}", from.display())).await.context("the backup does not open as a database")?;
-        let pending = probe.pending_migrations().await.context("the backup is not a fanguai database")?;
+        let probe = Store::connect(&format!("sqlite://{}", from.display()))
+            .await
+            .context("the backup does not open as a database")?;
+        let pending = probe
+            .pending_migrations()
+            .await
+            .context("the backup is not a fanguai database")?;
         probe.close().await;
         if let Some(server) = running_server(&cfg) {
             bail!("a server answers at {server}; stop it before restoring");
@@ -320,7 +400,10 @@ async fn restore(dir: &Path, from: &Path) -> Result<ExitCode> {
         std::fs::rename(&tmp, &target)?;
         println!("restored {} from {}", target.display(), from.display());
         if !pending.is_empty() {
-            println!("the backup is from an older version: run `fanguai migrate --data {}`", dir.display());
+            println!(
+                "the backup is from an older version: run `fanguai migrate --data {}`",
+                dir.display()
+            );
         }
     } else {
         let status = std::process::Command::new("pg_restore")
@@ -339,7 +422,9 @@ async fn restore(dir: &Path, from: &Path) -> Result<ExitCode> {
 
 fn running_server(cfg: &Config) -> Option<String> {
     let url = format!("http://{}/healthz", cfg.bind);
-    crate::healthcheck::check(&url).ok().map(|_| cfg.bind.clone())
+    crate::healthcheck::check(&url)
+        .ok()
+        .map(|_| cfg.bind.clone())
 }
 
 /// Pads text whose Chinese characters take two terminal columns each.

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 
 /// A value that must never reach a log: its `Debug` prints `***`.
 #[derive(Clone, PartialEq, Eq)]
@@ -78,20 +78,30 @@ impl Config {
         Self::load_with_env(data_dir, std::env::vars())
     }
 
-    pub fn load_with_env(data_dir: &Path, env: impl Iterator<Item = (String, String)>) -> Result<Config> {
+    pub fn load_with_env(
+        data_dir: &Path,
+        env: impl Iterator<Item = (String, String)>,
+    ) -> Result<Config> {
         if !data_dir.is_dir() {
-            bail!("data folder {} does not exist; make one with `fanguai init --data {}`", data_dir.display(), data_dir.display());
+            bail!(
+                "data folder {} does not exist; make one with `fanguai init --data {}`",
+                data_dir.display(),
+                data_dir.display()
+            );
         }
         let mut cfg = Config::defaults(data_dir);
         let file = data_dir.join(CONFIG_FILE);
         if file.exists() {
-            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let value: toml::Table =
-                text.parse().with_context(|| format!("{} is not valid TOML", file.display()))?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let value: toml::Table = text
+                .parse()
+                .with_context(|| format!("{} is not valid TOML", file.display()))?;
             let origin = file.display().to_string();
             for (section, v) in &value {
                 let Some(table) = v.as_table() else {
-                    cfg.warnings.push(format!("{origin}: unknown key `{section}` ignored"));
+                    cfg.warnings
+                        .push(format!("{origin}: unknown key `{section}` ignored"));
                     continue;
                 };
                 for (key, val) in table {
@@ -100,17 +110,23 @@ impl Config {
             }
         }
         for (name, value) in env {
-            let Some(rest) = name.strip_prefix("FANGUAI_") else { continue };
+            let Some(rest) = name.strip_prefix("FANGUAI_") else {
+                continue;
+            };
             let (rest, from_file) = match rest.strip_suffix("_FILE") {
                 Some(r) => (r, true),
                 None => (rest, false),
             };
-            let Some((section, key)) = rest.split_once('_') else { continue };
+            let Some((section, key)) = rest.split_once('_') else {
+                continue;
+            };
             let (section, key) = (section.to_ascii_lowercase(), key.to_ascii_lowercase());
             if !KNOWN.contains(&(section.as_str(), key.as_str())) {
                 // FANGUAI_DATA and test-only variables are not configuration keys.
                 if !matches!(rest, "DATA" | "SKIP_BROWSER") && !rest.starts_with("TEST") {
-                    cfg.warnings.push(format!("environment variable {name}: unknown key `{section}.{key}` ignored"));
+                    cfg.warnings.push(format!(
+                        "environment variable {name}: unknown key `{section}.{key}` ignored"
+                    ));
                 }
                 continue;
             }
@@ -122,14 +138,21 @@ impl Config {
             } else {
                 value
             };
-            cfg.apply(&format!("environment variable {name}"), &section, &key, &value)?;
+            cfg.apply(
+                &format!("environment variable {name}"),
+                &section,
+                &key,
+                &value,
+            )?;
         }
         Ok(cfg)
     }
 
     fn apply(&mut self, origin: &str, section: &str, key: &str, value: &str) -> Result<()> {
         let int = |v: &str| -> Result<i64> {
-            let n: i64 = v.trim().parse().with_context(|| format!("{origin}: `{section}.{key}` must be a whole number, not `{v}`"))?;
+            let n: i64 = v.trim().parse().with_context(|| {
+                format!("{origin}: `{section}.{key}` must be a whole number, not `{v}`")
+            })?;
             if n <= 0 {
                 bail!("{origin}: `{section}.{key}` must be greater than zero");
             }
@@ -138,7 +161,10 @@ impl Config {
         match (section, key) {
             ("database", "url") => {
                 let v = value.trim();
-                if !(v.starts_with("sqlite:") || v.starts_with("postgres://") || v.starts_with("postgresql://")) {
+                if !(v.starts_with("sqlite:")
+                    || v.starts_with("postgres://")
+                    || v.starts_with("postgresql://"))
+                {
                     bail!("{origin}: `database.url` must start with sqlite: or postgres://");
                 }
                 self.database_url = Secret::new(resolve_sqlite(v, &self.data_dir));
@@ -153,7 +179,9 @@ impl Config {
                 self.secure_cookies = match value.trim() {
                     "true" | "1" | "yes" => true,
                     "false" | "0" | "no" => false,
-                    v => bail!("{origin}: `server.secure_cookies` must be true or false, not `{v}`"),
+                    v => {
+                        bail!("{origin}: `server.secure_cookies` must be true or false, not `{v}`")
+                    }
                 }
             }
             ("security", "session_idle_minutes") => self.session_idle_minutes = int(value)?,
@@ -164,7 +192,9 @@ impl Config {
                 "text" | "json" => self.log_format = value.trim().to_string(),
                 v => bail!("{origin}: `log.format` must be text or json, not `{v}`"),
             },
-            _ => self.warnings.push(format!("{origin}: unknown key `{section}.{key}` ignored")),
+            _ => self
+                .warnings
+                .push(format!("{origin}: unknown key `{section}.{key}` ignored")),
         }
         Ok(())
     }
@@ -187,6 +217,7 @@ impl Config {
             session_idle_secs: self.session_idle_minutes * 60,
             lockout_threshold: self.lockout_threshold,
             lockout_secs: self.lockout_minutes * 60,
+            keys_dir: Some(self.keys_dir()),
             ..Default::default()
         }
     }
@@ -255,8 +286,12 @@ mod tests {
 
     #[test]
     fn layers_file_then_env() {
-        let d = dir_with("[server]\nbind = \"127.0.0.1:9000\"\n[security]\nlockout_threshold = 7\n");
-        let env = vec![("FANGUAI_SECURITY_LOCKOUT_THRESHOLD".to_string(), "3".to_string())];
+        let d =
+            dir_with("[server]\nbind = \"127.0.0.1:9000\"\n[security]\nlockout_threshold = 7\n");
+        let env = vec![(
+            "FANGUAI_SECURITY_LOCKOUT_THRESHOLD".to_string(),
+            "3".to_string(),
+        )];
         let c = Config::load_with_env(d.path(), env.into_iter()).unwrap();
         assert_eq!(c.bind, "127.0.0.1:9000");
         assert_eq!(c.lockout_threshold, 3);
@@ -276,10 +311,17 @@ mod tests {
     #[test]
     fn wrong_types_name_file_and_key() {
         let d = dir_with("[security]\nlockout_threshold = \"many\"\n");
-        let e = Config::load_with_env(d.path(), std::iter::empty()).unwrap_err().to_string();
-        assert!(e.contains("fanguai.toml") && e.contains("security.lockout_threshold"), "{e}");
+        let e = Config::load_with_env(d.path(), std::iter::empty())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("fanguai.toml") && e.contains("security.lockout_threshold"),
+            "{e}"
+        );
         let d = dir_with("[server]\nbind = \"everywhere\"\n");
-        let e = Config::load_with_env(d.path(), std::iter::empty()).unwrap_err().to_string();
+        let e = Config::load_with_env(d.path(), std::iter::empty())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("server.bind"), "{e}");
     }
 
@@ -288,7 +330,10 @@ mod tests {
         let d = dir_with("");
         let f = d.path().join("url");
         std::fs::write(&f, "postgres://u:hunter2@h/db\n").unwrap();
-        let env = vec![("FANGUAI_DATABASE_URL_FILE".to_string(), f.display().to_string())];
+        let env = vec![(
+            "FANGUAI_DATABASE_URL_FILE".to_string(),
+            f.display().to_string(),
+        )];
         let c = Config::load_with_env(d.path(), env.into_iter()).unwrap();
         assert_eq!(c.database_url.expose(), "postgres://u:hunter2@h/db");
         assert!(!format!("{c:?}").contains("hunter2"));
@@ -307,7 +352,9 @@ mod tests {
 
     #[test]
     fn missing_folder_says_how_to_make_one() {
-        let e = Config::load_with_env(Path::new("/nonexistent/fanguai"), std::iter::empty()).unwrap_err().to_string();
+        let e = Config::load_with_env(Path::new("/nonexistent/fanguai"), std::iter::empty())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("fanguai init"), "{e}");
     }
 }

@@ -10,7 +10,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "fanguai", version, about = "反拐联席会议信息系统 — information system of an anti-trafficking joint conference")]
+#[command(
+    name = "fanguai",
+    version,
+    about = "反拐联席会议信息系统 — information system of an anti-trafficking joint conference"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -175,7 +179,10 @@ fn main() -> std::process::ExitCode {
             }
         };
     }
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
     match rt.block_on(commands::run(cli.command)) {
         Ok(code) => code,
         Err(e) => {

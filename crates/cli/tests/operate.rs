@@ -15,7 +15,11 @@ fn fanguai(args: &[&str]) -> Output {
 fn ok(args: &[&str]) -> String {
     let out = fanguai(args);
     let text = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(out.status.success(), "fanguai {args:?} failed:\n{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "fanguai {args:?} failed:\n{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     text
 }
 
@@ -38,9 +42,17 @@ fn init_makes_config_database_keys_and_a_first_admin() {
         let key = std::fs::read_dir(dir.join("keys"))
             .unwrap()
             .map(|e| e.unwrap().path())
-            .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("master-"))
+            .find(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("master-")
+            })
             .expect("a master key file");
-        assert_eq!(std::fs::metadata(key).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(key).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
     // A second init refuses to overwrite the installation.
     let again = fanguai(&["init", "--data", dir.to_str().unwrap()]);
@@ -54,20 +66,72 @@ fn users_audit_backup_restore_and_rotation() {
     let dir = tmp.path().join("data");
     init(&dir);
     let d = dir.to_str().unwrap();
-    let out = ok(&["user", "add", "--data", d, "--username", "li.si", "--name", "李四", "--unit", "psb", "--role", "investigator"]);
-    assert!(out.contains("created li.si") && out.contains("one-time password"), "{out}");
+    let out = ok(&[
+        "user",
+        "add",
+        "--data",
+        d,
+        "--username",
+        "li.si",
+        "--name",
+        "李四",
+        "--unit",
+        "psb",
+        "--role",
+        "investigator",
+    ]);
+    assert!(
+        out.contains("created li.si") && out.contains("one-time password"),
+        "{out}"
+    );
     // Bad input names the flag and writes nothing.
-    let bad = fanguai(&["user", "add", "--data", d, "--username", "x", "--name", "某", "--unit", "psb", "--role", "investigator"]);
+    let bad = fanguai(&[
+        "user",
+        "add",
+        "--data",
+        d,
+        "--username",
+        "x",
+        "--name",
+        "某",
+        "--unit",
+        "psb",
+        "--role",
+        "investigator",
+    ]);
     assert!(!bad.status.success());
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("--username"), "{}", String::from_utf8_lossy(&bad.stderr));
-    let bad = fanguai(&["user", "add", "--data", d, "--username", "wang.wu", "--name", "王五", "--unit", "nowhere", "--role", "office"]);
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("--username"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    let bad = fanguai(&[
+        "user",
+        "add",
+        "--data",
+        d,
+        "--username",
+        "wang.wu",
+        "--name",
+        "王五",
+        "--unit",
+        "nowhere",
+        "--role",
+        "office",
+    ]);
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--unit"));
     ok(&["user", "reset-password", "--data", d, "li.si"]);
     ok(&["user", "reset-2fa", "--data", d, "li.si"]);
     ok(&["user", "disable", "--data", d, "li.si"]);
     let list = ok(&["user", "list", "--data", d]);
-    assert!(list.contains("li.si") && list.contains("disabled"), "{list}");
-    assert!(!list.contains("李四") || list.contains("李四"), "names may be listed to the operator");
+    assert!(
+        list.contains("li.si") && list.contains("disabled"),
+        "{list}"
+    );
+    assert!(
+        !list.contains("李四") || list.contains("李四"),
+        "names may be listed to the operator"
+    );
 
     let v = ok(&["audit", "verify", "--data", d]);
     assert!(v.contains("intact"), "{v}");
@@ -80,7 +144,20 @@ fn users_audit_backup_restore_and_rotation() {
     ok(&["backup", "--data", d, "--out", backup.to_str().unwrap()]);
     assert!(backup.is_file());
     // Changes after the backup disappear on restore.
-    ok(&["user", "add", "--data", d, "--username", "zhao.liu", "--name", "赵六", "--unit", "health", "--role", "caseworker"]);
+    ok(&[
+        "user",
+        "add",
+        "--data",
+        d,
+        "--username",
+        "zhao.liu",
+        "--name",
+        "赵六",
+        "--unit",
+        "health",
+        "--role",
+        "caseworker",
+    ]);
     ok(&["restore", "--data", d, "--from", backup.to_str().unwrap()]);
     let list = ok(&["user", "list", "--data", d]);
     assert!(!list.contains("zhao.liu"), "{list}");
@@ -105,9 +182,14 @@ fn audit_verify_names_the_first_broken_event() {
         // Without python3, edit through the product's own store.
         let rt = tokio::runtime::Runtime::new().unwrap();
         rt.block_on(async {
-            let store = fanguai_store::Store::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+            let store = fanguai_store::Store::connect(&format!("sqlite://{}", db.display()))
+                .await
+                .unwrap();
             let mut c = store.conn().await.unwrap();
-            fanguai_store::sqlx::query("UPDATE audit_events SET detail='nothing' WHERE seq=2").execute(&mut *c).await.unwrap();
+            fanguai_store::sqlx::query("UPDATE audit_events SET detail='nothing' WHERE seq=2")
+                .execute(&mut *c)
+                .await
+                .unwrap();
         });
     }
     let out = fanguai(&["audit", "verify", "--data", d]);
@@ -127,10 +209,19 @@ fn clear_errors_for_missing_folder_key_and_bad_config() {
     let dir = tmp.path().join("data");
     init(&dir);
     let d = dir.to_str().unwrap();
-    std::fs::write(dir.join("fanguai.toml"), "[security]\nlockout_threshold = \"many\"\n").unwrap();
+    std::fs::write(
+        dir.join("fanguai.toml"),
+        "[security]\nlockout_threshold = \"many\"\n",
+    )
+    .unwrap();
     let out = fanguai(&["user", "list", "--data", d]);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success() && err.contains("fanguai.toml") && err.contains("security.lockout_threshold"), "{err}");
+    assert!(
+        !out.status.success()
+            && err.contains("fanguai.toml")
+            && err.contains("security.lockout_threshold"),
+        "{err}"
+    );
 
     std::fs::write(dir.join("fanguai.toml"), "[server]\ncolour = \"red\"\n").unwrap();
     let out = fanguai(&["user", "list", "--data", d]);
@@ -139,18 +230,32 @@ fn clear_errors_for_missing_folder_key_and_bad_config() {
 
     for f in std::fs::read_dir(dir.join("keys")).unwrap() {
         let p = f.unwrap().path();
-        if p.file_name().unwrap().to_string_lossy().starts_with("master-") {
+        if p.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("master-")
+        {
             std::fs::remove_file(p).unwrap();
         }
     }
     let out = fanguai(&["user", "list", "--data", d]);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success() && err.contains("master key") && err.contains("missing"), "{err}");
+    assert!(
+        !out.status.success() && err.contains("master key") && err.contains("missing"),
+        "{err}"
+    );
 
-    std::fs::write(dir.join("fanguai.toml"), "[database]\nurl = \"postgres://nobody@127.0.0.1:1/none\"\n").unwrap();
+    std::fs::write(
+        dir.join("fanguai.toml"),
+        "[database]\nurl = \"postgres://nobody@127.0.0.1:1/none\"\n",
+    )
+    .unwrap();
     let out = fanguai(&["migrate", "--data", d]);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success() && err.contains("127.0.0.1:1"), "{err}");
+    assert!(
+        !out.status.success() && err.contains("127.0.0.1:1"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -5,7 +5,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Kills the server when the test ends, also on panic.
@@ -22,13 +26,20 @@ fn wait_healthy(port: u16) {
     let start = Instant::now();
     loop {
         let out = Command::new(env!("CARGO_BIN_EXE_fanguai"))
-            .args(["healthcheck", "--url", &format!("http://127.0.0.1:{port}/healthz")])
+            .args([
+                "healthcheck",
+                "--url",
+                &format!("http://127.0.0.1:{port}/healthz"),
+            ])
             .output()
             .unwrap();
         if out.status.success() {
             return;
         }
-        assert!(start.elapsed() < Duration::from_secs(60), "server on {port} never became healthy");
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "server on {port} never became healthy"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -53,11 +64,30 @@ fn demo_prints_logins_for_every_role_and_serves() {
             break;
         }
     }
-    for role in ["admin", "convenor", "office", "investigator", "supervisor", "lab", "caseworker", "liaison", "auditor"] {
-        assert!(table.lines().any(|l| l.split_whitespace().nth(2) == Some(role)), "no {role} login in:\n{table}");
+    for role in [
+        "admin",
+        "convenor",
+        "office",
+        "investigator",
+        "supervisor",
+        "lab",
+        "caseworker",
+        "liaison",
+        "auditor",
+    ] {
+        assert!(
+            table
+                .lines()
+                .any(|l| l.split_whitespace().nth(2) == Some(role)),
+            "no {role} login in:\n{table}"
+        );
     }
     // 24 member units, one liaison each.
-    assert_eq!(table.lines().filter(|l| l.starts_with("liaison.")).count(), 24, "{table}");
+    assert_eq!(
+        table.lines().filter(|l| l.starts_with("liaison.")).count(),
+        24,
+        "{table}"
+    );
     assert!(table.contains("Demo-Password-2009"));
     wait_healthy(port);
 }
@@ -66,11 +96,20 @@ fn demo_prints_logins_for_every_role_and_serves() {
 fn serve_runs_an_initialised_folder() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("data");
-    let out = Command::new(env!("CARGO_BIN_EXE_fanguai")).args(["init", "--data", dir.to_str().unwrap()]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_fanguai"))
+        .args(["init", "--data", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_fanguai"))
-        .args(["serve", "--data", dir.to_str().unwrap(), "--bind", &format!("127.0.0.1:{port}")])
+        .args([
+            "serve",
+            "--data",
+            dir.to_str().unwrap(),
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -80,17 +119,33 @@ fn serve_runs_an_initialised_folder() {
     // Restoring while a server answers is refused.
     let backup = tmp.path().join("b.db");
     let out = Command::new(env!("CARGO_BIN_EXE_fanguai"))
-        .args(["backup", "--data", dir.to_str().unwrap(), "--out", backup.to_str().unwrap()])
+        .args([
+            "backup",
+            "--data",
+            dir.to_str().unwrap(),
+            "--out",
+            backup.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     std::fs::write(
         dir.join("fanguai.toml"),
         format!("[server]\nbind = \"127.0.0.1:{port}\"\n"),
     )
     .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_fanguai"))
-        .args(["restore", "--data", dir.to_str().unwrap(), "--from", backup.to_str().unwrap()])
+        .args([
+            "restore",
+            "--data",
+            dir.to_str().unwrap(),
+            "--from",
+            backup.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert!(!out.status.success());

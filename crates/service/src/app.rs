@@ -18,6 +18,9 @@ pub struct ServiceConfig {
     pub lockout_secs: i64,
     /// Shown in authenticator apps next to the account.
     pub totp_issuer: String,
+    /// Where the key ring lives on disk. When set, the service re-reads it after a
+    /// master key rotation by another process, so servers keep running through one.
+    pub keys_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for ServiceConfig {
@@ -27,6 +30,7 @@ impl Default for ServiceConfig {
             lockout_threshold: 5,
             lockout_secs: 15 * 60,
             totp_issuer: "fanguai".into(),
+            keys_dir: None,
         }
     }
 }
@@ -111,6 +115,23 @@ impl App {
     /// Swaps in a key ring re-read from disk after a master key rotation.
     pub fn replace_ring(&self, ring: KeyRing) {
         *self.inner.ring.write().expect("key ring lock poisoned") = Arc::new(ring);
+    }
+
+    /// Re-reads the key ring from disk if its current master key changed. Returns
+    /// whether anything changed.
+    pub fn refresh_ring(&self) -> Result<bool> {
+        let Some(dir) = &self.inner.cfg.keys_dir else {
+            return Ok(false);
+        };
+        let fresh = KeyRing::open(dir)?;
+        let current = self.ring();
+        let changed = fresh.current_id() != current.current_id()
+            || fresh.master_ids().count() != current.master_ids().count();
+        if changed {
+            self.replace_ring(fresh);
+            tracing::info!(master = %self.ring().current_id(), "key ring re-read after rotation");
+        }
+        Ok(changed)
     }
 
     /// Readiness: the database answers.

@@ -42,10 +42,14 @@ pub(crate) async fn key_of(c: &mut Conn, app: &App, key_id: &str) -> Result<Data
     if row.destroyed_at.is_some() {
         return Err(ServiceError::NotFound("data key destroyed"));
     }
-    Ok(app.ring().unwrap(
-        &fanguai_vault::envelope::WrappedKey::from_bytes(&row.wrapped)?,
-        &row.subject,
-    )?)
+    let wrapped = fanguai_vault::envelope::WrappedKey::from_bytes(&row.wrapped)?;
+    match app.ring().unwrap(&wrapped, &row.subject) {
+        // Another process rotated the master key and re-wrapped this data key.
+        Err(fanguai_vault::VaultError::UnknownMasterKey { .. }) if app.refresh_ring()? => {
+            Ok(app.ring().unwrap(&wrapped, &row.subject)?)
+        }
+        other => Ok(other?),
+    }
 }
 
 fn aad<'a>(column: &'a str, user_id: &'a str) -> FieldAad<'a> {

@@ -332,3 +332,52 @@ both_backends!(rotation_rewraps_every_data_key, |t| {
         .collect();
     assert_eq!(names, vec!["新用户".to_string(), "新用户".to_string()]);
 });
+
+both_backends!(
+    a_running_server_follows_a_rotation_by_another_process,
+    |t| {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = dir.path().join("keys");
+        fanguai_vault::KeyRing::create(&keys).unwrap();
+        let cfg = fanguai_service::ServiceConfig {
+            keys_dir: Some(keys.clone()),
+            ..Default::default()
+        };
+        let server = fanguai_service::App::open(
+            t.db.store().clone(),
+            fanguai_vault::KeyRing::open(&keys).unwrap(),
+            cfg.clone(),
+        )
+        .await
+        .unwrap();
+        server
+            .operator(ctx())
+            .add(&nu(), Some(PASSWORD))
+            .await
+            .unwrap();
+        // `fanguai keys rotate` in another process: new master key, every data key re-wrapped.
+        let operator = fanguai_service::App::open(
+            t.db.store().clone(),
+            fanguai_vault::KeyRing::open(&keys).unwrap(),
+            cfg,
+        )
+        .await
+        .unwrap();
+        fanguai_vault::KeyRing::rotate(&keys).unwrap();
+        operator.replace_ring(fanguai_vault::KeyRing::open(&keys).unwrap());
+        assert_eq!(
+            operator.rewrap_data_keys(&ctx()).await.unwrap().rewrapped,
+            1
+        );
+        // The server still holds the old ring in memory, and reads on without a restart.
+        let names: Vec<_> = server
+            .operator(ctx())
+            .list()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|v| v.display_name)
+            .collect();
+        assert_eq!(names, vec!["新用户".to_string()]);
+    }
+);
