@@ -113,6 +113,10 @@ fn allele(rng: &mut StdRng) -> Allele {
     }
 }
 
+fn allele_in(rng: &mut StdRng, repeats: std::ops::Range<u16>) -> Allele {
+    Allele::from_tenths(rng.gen_range(repeats) * 10).unwrap()
+}
+
 fn person(rng: &mut StdRng, code: String, category: SampleCategory) -> Profile {
     let mut p = Profile::new(&code, category).unwrap();
     for locus in LOCI {
@@ -122,7 +126,11 @@ fn person(rng: &mut StdRng, code: String, category: SampleCategory) -> Profile {
         let g = if rng.gen_bool(0.1) { Genotype::Single(allele(rng)) } else { Genotype::new(allele(rng), allele(rng)) };
         p.insert(locus, g).unwrap();
     }
-    if p.loci.is_empty() || rng.gen_bool(0.5) {
+    // The index refuses a profile with nothing to compare; keep one comparable locus.
+    if p.loci.values().all(|g| g.has_off_ladder()) {
+        p.loci.insert("vWA".into(), Genotype::new(allele_in(rng, 8..14), allele_in(rng, 8..14)));
+    }
+    if rng.gen_bool(0.5) {
         let sex = if rng.r#gen() { "X,Y" } else { "X,X" };
         p.insert("Amelogenin", sex.parse().unwrap()).unwrap();
     }
@@ -149,8 +157,8 @@ fn child_of(rng: &mut StdRng, code: String, mother: &Profile, father: &Profile) 
         let g = if a != b && rng.gen_bool(0.1) { Genotype::Single(a) } else { Genotype::new(a, b) };
         c.insert(locus, g).unwrap();
     }
-    if c.loci.is_empty() {
-        c.insert("vWA", "10,11".parse().unwrap()).unwrap();
+    if c.loci.values().all(|g| g.has_off_ladder()) {
+        c.loci.insert("vWA".into(), "10,11".parse().unwrap());
     }
     c
 }
@@ -440,4 +448,43 @@ fn adds_and_removals_run_while_searches_do() {
     let after: BTreeMap<String, f64> =
         index.search(&child, &t, &params, &all).unwrap().parents.into_iter().map(|c| (c.code, c.cpi)).collect();
     assert!(after.keys().all(|c| c.starts_with('S')));
+}
+
+#[test]
+fn loci_beyond_the_last_column_still_count_exactly() {
+    // 70 loci: the index has columns for 64, the rest are kept beside each record and the
+    // full computation scores those records.
+    let loci: Vec<String> = (1..=70).map(|i| format!("L{i:02}")).collect();
+    let mut text = String::new();
+    for l in &loci {
+        text.push_str(&format!("{l}\n8\t0.1\n9\t0.2\n10\t0.3\n11\t0.2\n12\t0.2\n\n"));
+    }
+    let t = FreqTable::load_norstr(&text, "wide").unwrap();
+    let mut rng = StdRng::seed_from_u64(70);
+    let mut make = |code: String, category, typed: usize| {
+        let mut p = Profile::new(&code, category).unwrap();
+        for l in &loci[..typed] {
+            p.insert(l, Genotype::new(allele_in(&mut rng, 8..13), allele_in(&mut rng, 8..13))).unwrap();
+        }
+        p
+    };
+    let parents: Vec<Profile> = (0..60)
+        .map(|i| make(format!("P{i:02}"), SampleCategory::ParentOfMissingChild, if i % 2 == 0 { 70 } else { 40 }))
+        .collect();
+    let children: Vec<Profile> = (0..6).map(|i| make(format!("C{i}"), SampleCategory::RescuedChild, 70)).collect();
+    let index = KinshipIndex::new();
+    for p in parents.iter().chain(&children) {
+        index.add(p).unwrap();
+    }
+    assert_eq!(index.stats().loci, 64);
+    assert_eq!(index.profile("P00").as_ref(), Some(&parents[0]));
+    let params = LrParams::default();
+    let options = SearchOptions { top: 20, max_inconsistent: 40, min_cpi: 0.0 };
+    for child in &children {
+        let report = index.search(child, &t, &params, &options).unwrap();
+        let want = brute(parents.iter().map(|p| (p.code.clone(), lr::duo(child, p, &t, &params))).collect(), &options);
+        assert_eq!(found(&report.parents), want);
+    }
+    let report = index.crossmatch(&t, &params, &CrossmatchOptions { min_cpi: 0.0, max_inconsistent: 40, ..Default::default() });
+    assert_eq!(report.pairs.len(), children.len() * parents.len());
 }

@@ -5,8 +5,11 @@
 //! before the next run is loaded, so parents are read from memory once per crossmatch
 //! instead of once per child. The children's query constants are a small sequential
 //! stream beside it. Runs are handed to the worker threads (one per core by default)
-//! from a shared counter, so a slow run does not hold up the others. Survivor pairs then
-//! get the exact likelihood ratio, again on all threads.
+//! from a shared counter, so a slow run does not hold up the others.
+//!
+//! Each survivor gets its exact combined index right away, from per-locus indices
+//! memoised per thread ([`super::score`]), so survivors are never stored; only pairs at
+//! or above the threshold are kept, and those get the full computation for the report.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -19,8 +22,9 @@ use crate::freq::FreqTable;
 use crate::lr::{self, KinshipResult, LrParams, Relation};
 
 use super::kernel::{self, ChildOfCouple, LANES, MISSING, Rule, Scan, SharesAllele};
+use super::score::{Bound, DuoScorer, Fixed, Kind, Scorer};
 use super::segment::Segment;
-use super::{KinshipIndex, PersonMeta, couple_at, need, person_at};
+use super::{CoupleMeta, KinshipIndex, PersonMeta, couple_at, need, person_at};
 
 /// How a crossmatch runs and what it reports.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -70,16 +74,18 @@ pub struct CrossmatchReport {
     pub couples: usize,
     /// Child × record comparisons made by the rejection pass.
     pub comparisons: u64,
-    /// Pairs that passed it and got an exact likelihood ratio.
+    /// Pairs that passed it and got an exact combined index.
     pub survivors: u64,
-    pub rejection_seconds: f64,
-    pub exact_seconds: f64,
+    /// The rejection pass with the exact combined index of every survivor.
+    pub pass_seconds: f64,
+    /// The full computation (per-locus report) of the pairs reported.
+    pub report_seconds: f64,
     /// Pairs at or above `min_cpi`, highest combined index first.
     pub pairs: Vec<CrossmatchPair>,
 }
 
-/// A surviving pair: child number, segment number, position in the segment.
-type Hit = (u32, u32, u32);
+/// A kept pair: pool (0 parents, 1 couples), child number, segment number, position.
+type Hit = (u8, u32, u32, u32);
 
 impl KinshipIndex {
     /// Compares every stored child with every stored parent (duo) and couple (trio
@@ -96,10 +102,10 @@ impl KinshipIndex {
             .iter()
             .flat_map(|seg| (0..seg.len()).filter(|&p| !seg.is_dead(p)).map(move |p| (seg.clone(), p)))
             .collect();
-        let panel = &snap.panel;
+        let panel = &*snap.panel;
         let width = panel.width();
         let table_has: Vec<bool> = (0..width).map(|c| table.has_locus(panel.locus(c))).collect();
-        let dropout = params.single_as_dropout;
+        let codes = child_codes(&children, &table_has, width);
         let mut report = CrossmatchReport {
             table: table.name.clone(),
             params: params.clone(),
@@ -110,61 +116,98 @@ impl KinshipIndex {
             couples: snap.couples.iter().map(|s| s.alive()).sum(),
             comparisons: 0,
             survivors: 0,
-            rejection_seconds: 0.0,
-            exact_seconds: 0.0,
+            pass_seconds: 0.0,
+            report_seconds: 0.0,
             pairs: Vec::new(),
         };
+        report.comparisons = ((report.parents + report.couples) * children.len()) as u64;
 
         let started = Instant::now();
         let pass = Pass { width, max_inconsistent: options.max_inconsistent, threads, block_bytes: options.block_bytes };
-        let parent_hits = {
-            let codes = child_codes(&children, &table_has, width);
-            if dropout {
-                let rules = duo_rules::<true>(&codes);
-                pass.run(&snap.parents, &rules, &mut report)
-            } else {
-                let rules = duo_rules::<false>(&codes);
-                pass.run(&snap.parents, &rules, &mut report)
-            }
+        let keep = |cpi: f64, inconsistent: u32| inconsistent <= options.max_inconsistent && cpi >= options.min_cpi;
+        let child_overflow = |c: u32| {
+            let (seg, pos) = &children[c as usize];
+            seg.meta(*pos).overflow
         };
-        let couple_hits = {
-            let codes = child_codes(&children, &table_has, width);
-            if dropout {
-                let rules = couple_rules::<true>(&codes);
-                pass.run(&snap.couples, &rules, &mut report)
-            } else {
-                let rules = couple_rules::<false>(&codes);
-                pass.run(&snap.couples, &rules, &mut report)
+        let row = |c: u32| &codes[c as usize * width..(c as usize + 1) * width];
+        // Survivors of one child in one run come together: the child is bound once for them.
+        let duo_survivor = |(scorer, bound, bound_to): &mut (DuoScorer<'_>, Bound, Option<u32>),
+                            c: u32,
+                            s: u32,
+                            seg: &Segment<PersonMeta>,
+                            p: u32| {
+            let meta = seg.meta(p as usize);
+            if meta.overflow || child_overflow(c) {
+                return Some((0, c, s, p));
             }
+            if *bound_to != Some(c) {
+                scorer.bind_with(|col| row(c).get(col).copied(), bound);
+                *bound_to = Some(c);
+            }
+            let pos = p as usize;
+            let score = scorer.score(bound, meta.sex, |col| [seg.code_at(pos, col, 0), seg.code_at(pos, col, 1)]);
+            keep(score.cpi, score.inconsistent_loci).then_some((0, c, s, p))
         };
-        report.rejection_seconds = started.elapsed().as_secs_f64();
-        report.survivors = (parent_hits.len() + couple_hits.len()) as u64;
+        let duo_state = || (DuoScorer::new(panel, table, params, Fixed::None), Bound::default(), None);
+        let (mut hits, survivors) = if params.single_as_dropout {
+            pass.run(&snap.parents, &duo_rules::<true>(&codes), duo_state, duo_survivor)
+        } else {
+            pass.run(&snap.parents, &duo_rules::<false>(&codes), duo_state, duo_survivor)
+        };
+        report.survivors += survivors;
+        let couple_survivor = |(scorer, buf, child, child_is): &mut (Scorer<'_>, Vec<u8>, Vec<u8>, Option<u32>),
+                               c: u32,
+                               s: u32,
+                               seg: &Segment<CoupleMeta>,
+                               p: u32| {
+            let meta = seg.meta(p as usize);
+            if meta.mother.overflow || meta.father.overflow || child_overflow(c) {
+                return Some((1, c, s, p));
+            }
+            seg.codes_into(p as usize, buf);
+            if *child_is != Some(c) {
+                child.clear();
+                child.extend(row(c).iter().flatten());
+                *child_is = Some(c);
+            }
+            let score = scorer.score(child, buf, 0);
+            keep(score.cpi, score.inconsistent_loci).then_some((1, c, s, p))
+        };
+        let couple_state = || (Scorer::new(panel, table, params, Kind::Couple, Fixed::None), Vec::new(), Vec::new(), None);
+        let (couple_hits, survivors) = if params.single_as_dropout {
+            pass.run(&snap.couples, &couple_rules::<true>(&codes), couple_state, couple_survivor)
+        } else {
+            pass.run(&snap.couples, &couple_rules::<false>(&codes), couple_state, couple_survivor)
+        };
+        report.survivors += survivors;
+        hits.extend(couple_hits);
+        report.pass_seconds = started.elapsed().as_secs_f64();
 
         let started = Instant::now();
-        let keep = |r: &KinshipResult| r.inconsistent_loci <= options.max_inconsistent && r.cpi >= options.min_cpi;
         let child_at = |i: u32| {
             let (seg, pos) = &children[i as usize];
             person_at(panel, seg, *pos)
         };
-        let mut pairs = parallel_map(&parent_hits, threads, |&(c, s, p)| {
+        let mut pairs = parallel_map(&hits, threads, |&(pool, c, s, p)| {
             let child = child_at(c);
-            let parent = person_at(panel, &snap.parents[s as usize], p as usize);
-            let r = lr::duo(&child, &parent, table, params);
-            keep(&r).then(|| pair(child.code, parent.code, None, &r))
+            let r;
+            let pair = if pool == 0 {
+                let parent = person_at(panel, &snap.parents[s as usize], p as usize);
+                r = lr::duo(&child, &parent, table, params);
+                pair(child.code, parent.code, None, &r)
+            } else {
+                let seg = &snap.couples[s as usize];
+                let (mother, father) = couple_at(panel, seg, p as usize);
+                r = lr::couple(&child, &mother, &father, table, params);
+                pair(child.code, seg.meta(p as usize).code.to_string(), Some([mother.code, father.code]), &r)
+            };
+            keep(r.cpi, r.inconsistent_loci).then_some(pair)
         });
-        pairs.extend(parallel_map(&couple_hits, threads, |&(c, s, p)| {
-            let child = child_at(c);
-            let seg = &snap.couples[s as usize];
-            let (mother, father) = couple_at(panel, seg, p as usize);
-            let r = lr::couple(&child, &mother, &father, table, params);
-            let code = seg.meta(p as usize).code.to_string();
-            keep(&r).then(|| pair(child.code, code, Some([mother.code, father.code]), &r))
-        }));
         pairs.sort_by(|a, b| {
             b.cpi.total_cmp(&a.cpi).then_with(|| a.child.cmp(&b.child)).then_with(|| a.candidate.cmp(&b.candidate))
         });
         report.pairs = pairs;
-        report.exact_seconds = started.elapsed().as_secs_f64();
+        report.report_seconds = started.elapsed().as_secs_f64();
         report
     }
 }
@@ -228,12 +271,20 @@ struct Pass {
 }
 
 impl Pass {
-    fn run<M: Clone + Send + Sync, R: Rule>(
+    /// Runs the pass on all threads; each survivor (child, segment number, segment,
+    /// position) goes to `survivor` with the thread's state from `init`, which keeps it
+    /// or not. Returns the kept pairs and the number of survivors.
+    fn run<M, R, S>(
         &self,
         segments: &[Arc<Segment<M>>],
         rules: &[R],
-        report: &mut CrossmatchReport,
-    ) -> Vec<Hit> {
+        init: impl Fn() -> S + Sync,
+        survivor: impl Fn(&mut S, u32, u32, &Segment<M>, u32) -> Option<Hit> + Sync,
+    ) -> (Vec<Hit>, u64)
+    where
+        M: Clone + Send + Sync,
+        R: Rule,
+    {
         let width = self.width;
         let children = if width == 0 { 0 } else { rules.len() / width };
         // Work items: (segment, first block, end block).
@@ -247,16 +298,17 @@ impl Pass {
                 items.push((s, b, (b + per_item).min(blocks)));
                 b += per_item;
             }
-            report.comparisons += (seg.alive() * children) as u64;
         }
         let next = AtomicUsize::new(0);
         let worker = || {
+            let mut state = init();
             let mut hits = Vec::new();
+            let mut survivors = 0u64;
             let mut positions = Vec::new();
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(&(s, b0, b1)) = items.get(i) else { break };
-                let seg = &segments[s];
+                let seg = &*segments[s];
                 let stride = seg.width() * R::SLOTS;
                 let lanes = &seg.lanes()[b0 * stride..b1 * stride];
                 let first = b0 * LANES;
@@ -268,29 +320,32 @@ impl Pass {
                     kernel::scan(Scan { lanes, query, need, len, base: first as u32 }, &mut positions);
                     for &p in &positions {
                         if !seg.is_dead(p as usize) {
-                            hits.push((child as u32, s as u32, p));
+                            survivors += 1;
+                            hits.extend(survivor(&mut state, child as u32, s as u32, seg, p));
                         }
                     }
                 }
             }
-            hits
+            (hits, survivors)
         };
         let mut all = Vec::new();
+        let mut survivors = 0;
         std::thread::scope(|scope| {
             let handles: Vec<_> = (0..self.threads.max(1)).map(|_| scope.spawn(worker)).collect();
             for h in handles {
-                all.extend(h.join().expect("crossmatch worker panicked"));
+                let (hits, n) = h.join().expect("crossmatch worker panicked");
+                all.extend(hits);
+                survivors += n;
             }
         });
-        all.sort_unstable();
-        all
+        (all, survivors)
     }
 }
 
 /// Maps items on `threads` threads, keeping the `Some` results (in no particular order).
 fn parallel_map<T: Sync, U: Send>(items: &[T], threads: usize, f: impl Fn(&T) -> Option<U> + Sync) -> Vec<U> {
     let next = AtomicUsize::new(0);
-    const CHUNK: usize = 256;
+    const CHUNK: usize = 64;
     let mut out = Vec::new();
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads.max(1))

@@ -23,6 +23,7 @@
 pub mod crossmatch;
 pub mod kernel;
 pub mod panel;
+pub mod score;
 pub mod segment;
 
 use std::collections::HashMap;
@@ -38,6 +39,7 @@ use crate::profile::{Genotype, Profile, SampleCategory};
 
 use kernel::{ChildOfCouple, CoupleOfChild, MISSING, Rule, Scan, SharesAllele};
 use panel::{Encoded, Panel};
+use score::{Bound, DuoScorer, Fixed, Kind as ScoreKind, Score, Scorer};
 use segment::{Pool, RecordId, Segment};
 
 pub use crossmatch::{CrossmatchOptions, CrossmatchPair, CrossmatchReport};
@@ -50,6 +52,11 @@ struct PersonMeta {
     kit: Option<Arc<str>>,
     /// Genotypes without column codes (Amelogenin, `OL`, overflow), restored exactly.
     extras: Box<[(String, Genotype)]>,
+    /// What the likelihood ratio reads from Amelogenin ([`score::sex_key`]).
+    sex: u8,
+    /// Some extra genotype would enter a likelihood ratio (an allele beyond a full
+    /// column, a locus beyond the last column): score by the full computation.
+    overflow: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -374,33 +381,72 @@ impl KinshipIndex {
             children: Vec::new(),
         };
         let dropout = params.single_as_dropout;
-        let person_rules = person_rules(&snap.panel, query, table, dropout);
+        let panel = &*snap.panel;
+        let person_rules = person_rules(panel, query, table, dropout);
+        let codes = score::query_codes(panel, query);
         match kind {
             QueryKind::Child => {
                 let hits = scan_pool(&snap.parents, &person_rules, dropout, options, &mut report);
-                let found = hits.iter().map(|&(ref seg, pos)| {
-                    let parent = person_at(&snap.panel, seg, pos);
-                    let result = lr::duo(query, &parent, table, params);
-                    (parent.code.clone(), None, result)
+                let mut scorer = DuoScorer::new(panel, table, params, Fixed::Child(query));
+                let mut bound = Bound::default();
+                scorer.bind(&codes, &mut bound);
+                let scored = hits
+                    .into_iter()
+                    .map(|(seg, pos)| {
+                        let meta = seg.meta(pos);
+                        let score = if meta.overflow {
+                            full_score(&lr::duo(query, &person_at(panel, &seg, pos), table, params))
+                        } else {
+                            scorer.score(&mut bound, meta.sex, |c| [seg.code_at(pos, c, 0), seg.code_at(pos, c, 1)])
+                        };
+                        Scored { code: meta.code.clone(), score, hit: (seg, pos) }
+                    })
+                    .collect();
+                report.parents = rank(scored, options, |(seg, pos)| {
+                    (None, lr::duo(query, &person_at(panel, seg, *pos), table, params))
                 });
-                report.parents = rank(found.collect(), options);
-                let rules = child_of_couple_rules(&snap.panel, query, table, dropout);
+                let rules = child_of_couple_rules(panel, query, table, dropout);
                 let hits = scan_pool(&snap.couples, &rules, dropout, options, &mut report);
-                let found = hits.iter().map(|&(ref seg, pos)| {
-                    let (mother, father) = couple_at(&snap.panel, seg, pos);
-                    let result = lr::couple(query, &mother, &father, table, params);
-                    (seg.meta(pos).code.to_string(), Some([mother.code, father.code]), result)
+                let mut scorer = Scorer::new(panel, table, params, ScoreKind::Couple, Fixed::Child(query));
+                let scored = hits
+                    .into_iter()
+                    .map(|(seg, pos)| {
+                        let meta = seg.meta(pos);
+                        let score = if meta.mother.overflow || meta.father.overflow {
+                            let (m, f) = couple_at(panel, &seg, pos);
+                            full_score(&lr::couple(query, &m, &f, table, params))
+                        } else {
+                            scorer.score(&codes, &seg.codes(pos), 0)
+                        };
+                        Scored { code: meta.code.clone(), score, hit: (seg, pos) }
+                    })
+                    .collect();
+                report.couples = rank(scored, options, |(seg, pos)| {
+                    let (mother, father) = couple_at(panel, seg, *pos);
+                    let r = lr::couple(query, &mother, &father, table, params);
+                    (Some([mother.code, father.code]), r)
                 });
-                report.couples = rank(found.collect(), options);
             }
             QueryKind::Parent | QueryKind::Couple => {
                 let hits = scan_pool(&snap.children, &person_rules, dropout, options, &mut report);
-                let found = hits.iter().map(|&(ref seg, pos)| {
-                    let child = person_at(&snap.panel, seg, pos);
-                    let result = lr::duo(&child, query, table, params);
-                    (child.code.clone(), None, result)
+                let mut scorer = DuoScorer::new(panel, table, params, Fixed::Parent(query));
+                let mut bound = Bound::default();
+                scorer.bind(&codes, &mut bound);
+                let scored = hits
+                    .into_iter()
+                    .map(|(seg, pos)| {
+                        let meta = seg.meta(pos);
+                        let score = if meta.overflow {
+                            full_score(&lr::duo(&person_at(panel, &seg, pos), query, table, params))
+                        } else {
+                            scorer.score(&mut bound, 0, |c| [seg.code_at(pos, c, 0), seg.code_at(pos, c, 1)])
+                        };
+                        Scored { code: meta.code.clone(), score, hit: (seg, pos) }
+                    })
+                    .collect();
+                report.children = rank(scored, options, |(seg, pos)| {
+                    (None, lr::duo(&person_at(panel, seg, *pos), query, table, params))
                 });
-                report.children = rank(found.collect(), options);
             }
         }
         Ok(report)
@@ -430,14 +476,27 @@ impl KinshipIndex {
             children: Vec::new(),
         };
         let dropout = params.single_as_dropout;
-        let rules = couple_of_child_rules(&snap.panel, mother, father, table, dropout);
+        let panel = &*snap.panel;
+        let rules = couple_of_child_rules(panel, mother, father, table, dropout);
         let hits = scan_pool(&snap.children, &rules, dropout, options, &mut report);
-        let found = hits.iter().map(|&(ref seg, pos)| {
-            let child = person_at(&snap.panel, seg, pos);
-            let result = lr::couple(&child, mother, father, table, params);
-            (child.code.clone(), None, result)
+        let (m, f) = (score::query_codes(panel, mother), score::query_codes(panel, father));
+        let codes: Vec<u8> = m.chunks_exact(2).zip(f.chunks_exact(2)).flat_map(|(m, f)| [m[0], m[1], f[0], f[1]]).collect();
+        let mut scorer = Scorer::new(panel, table, params, ScoreKind::Couple, Fixed::Couple { mother, father });
+        let scored = hits
+            .into_iter()
+            .map(|(seg, pos)| {
+                let meta = seg.meta(pos);
+                let score = if meta.overflow {
+                    full_score(&lr::couple(&person_at(panel, &seg, pos), mother, father, table, params))
+                } else {
+                    scorer.score(&seg.codes(pos), &codes, 0)
+                };
+                Scored { code: meta.code.clone(), score, hit: (seg, pos) }
+            })
+            .collect();
+        report.children = rank(scored, options, |(seg, pos)| {
+            (None, lr::couple(&person_at(panel, seg, *pos), mother, father, table, params))
         });
-        report.children = rank(found.collect(), options);
         report
     }
 
@@ -539,11 +598,14 @@ impl State {
             Entry::Occupied(e) => e.get().clone(),
             Entry::Vacant(e) => e.insert(Arc::from(k)).clone(),
         });
+        let overflow = extras.iter().any(|(locus, g)| Panel::is_comparable(locus, g));
         PersonMeta {
             code: Arc::from(profile.code.as_str()),
             category: profile.category,
             kit,
             extras: extras.into_boxed_slice(),
+            sex: score::sex_key(profile.sex()),
+            overflow,
         }
     }
 }
@@ -723,32 +785,51 @@ fn scan_pool_with<M: Clone, R: Rule>(
     hits
 }
 
+/// A survivor with its exact score, before ranking.
+struct Scored<H> {
+    code: Arc<str>,
+    score: Score,
+    hit: H,
+}
+
+fn full_score(r: &KinshipResult) -> Score {
+    Score { cpi: r.cpi, inconsistent_loci: r.inconsistent_loci, shared_loci: r.shared_loci }
+}
+
 /// Keeps candidates within the limits, orders them by combined index (then code, so the
-/// order is total), and fills in ranks and margins.
-fn rank(found: Vec<(String, Option<[String; 2]>, KinshipResult)>, options: &SearchOptions) -> Vec<Candidate> {
-    let mut kept: Vec<Candidate> = found
+/// order is total), fills in ranks and margins, and runs the full computation for the
+/// reported ones only.
+fn rank<H>(
+    scored: Vec<Scored<H>>,
+    options: &SearchOptions,
+    mut full: impl FnMut(&H) -> (Option<[String; 2]>, KinshipResult),
+) -> Vec<Candidate> {
+    let mut kept: Vec<Scored<H>> = scored
         .into_iter()
-        .filter(|(_, _, r)| r.inconsistent_loci <= options.max_inconsistent && r.cpi >= options.min_cpi)
-        .map(|(code, members, r)| Candidate {
-            rank: 0,
-            code,
-            members,
-            relation: r.relation,
-            cpi: r.cpi,
-            probability: r.probability,
-            inconsistent_loci: r.inconsistent_loci,
-            shared_loci: r.shared_loci,
-            conclusion: r.conclusion,
-            margin: None,
-            result: r,
-        })
+        .filter(|s| s.score.inconsistent_loci <= options.max_inconsistent && s.score.cpi >= options.min_cpi)
         .collect();
-    kept.sort_by(|a, b| b.cpi.total_cmp(&a.cpi).then_with(|| a.code.cmp(&b.code)));
-    let next: Vec<Option<f64>> = (0..kept.len()).map(|i| kept.get(i + 1).map(|n| n.cpi)).collect();
-    for (i, (c, next)) in kept.iter_mut().zip(next).enumerate() {
-        c.rank = i + 1;
-        c.margin = next.map(|n| c.cpi / n);
-    }
+    kept.sort_by(|a, b| b.score.cpi.total_cmp(&a.score.cpi).then_with(|| a.code.cmp(&b.code)));
+    let next: Vec<Option<f64>> = (0..kept.len().min(options.top)).map(|i| kept.get(i + 1).map(|n| n.score.cpi)).collect();
     kept.truncate(options.top);
-    kept
+    kept.into_iter()
+        .zip(next)
+        .enumerate()
+        .map(|(i, (s, next))| {
+            let (members, r) = full(&s.hit);
+            debug_assert_eq!(r.cpi.to_bits(), s.score.cpi.to_bits(), "memoised and full combined index differ");
+            Candidate {
+                rank: i + 1,
+                code: s.code.to_string(),
+                members,
+                relation: r.relation,
+                cpi: r.cpi,
+                probability: r.probability,
+                inconsistent_loci: r.inconsistent_loci,
+                shared_loci: r.shared_loci,
+                conclusion: r.conclusion,
+                margin: next.map(|n| r.cpi / n),
+                result: r,
+            }
+        })
+        .collect()
 }

@@ -90,9 +90,27 @@ impl<M: Clone> Segment<M> {
 
     /// The codes of one record, column-major: `width × slots` bytes.
     pub fn codes(&self, pos: usize) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.stride());
+        self.codes_into(pos, &mut out);
+        out
+    }
+
+    /// One code of one record: `column`, `slot` (0..slots).
+    #[inline]
+    pub fn code_at(&self, pos: usize, column: usize, slot: usize) -> u8 {
+        if column >= self.width {
+            return MISSING;
+        }
+        let (block, lane) = (pos / LANES, pos % LANES);
+        self.lanes[block * self.stride() + column * self.slots + slot].0[lane]
+    }
+
+    /// As [`Segment::codes`], into a reused buffer.
+    pub fn codes_into(&self, pos: usize, out: &mut Vec<u8>) {
         let (block, lane) = (pos / LANES, pos % LANES);
         let start = block * self.stride();
-        self.lanes[start..start + self.stride()].iter().map(|l| l.0[lane]).collect()
+        out.clear();
+        out.extend(self.lanes[start..start + self.stride()].iter().map(|l| l.0[lane]));
     }
 
     /// Appends a record. `codes` is column-major with `slots` codes per column and may be
