@@ -433,3 +433,23 @@ fn per_locus_rates_replace_the_defaults() {
     assert!(LrParams { theta: 0.5, ..LrParams::default() }.validate().is_err());
     assert!(LrParams { mutation_paternal: -0.1, ..LrParams::default() }.validate().is_err());
 }
+
+#[test]
+fn json_carries_the_fields_other_tools_read() {
+    let r = lr::duo(&d8("C", "12,13"), &d8("AF", "13,14"), &table(), &theta(0.01));
+    let v = serde_json::to_value(&r).unwrap();
+    for field in ["cpi", "probability", "inconsistent_loci", "shared_loci", "conclusion", "loci", "table", "params"] {
+        assert!(v.get(field).is_some(), "missing {field}: {v}");
+    }
+    assert_eq!(v["relation"], "duo");
+    assert_eq!(v["conclusion"], "inconclusive");
+    assert_eq!(v["table"], "golden");
+    assert_eq!(v["params"]["theta"], 0.01);
+    assert_eq!(v["params"]["mutation_paternal"], 0.002);
+    let locus = &v["loci"][0];
+    assert_eq!(locus["locus"], "D8S1179");
+    assert_eq!(locus["consistent"], true);
+    assert!(locus["index"].as_f64().unwrap() > 0.0);
+    assert_eq!(locus["genotypes"][0]["role"], "alleged_parent");
+    assert_eq!(locus["genotypes"][1]["genotype"], "12,13");
+}
