@@ -263,3 +263,25 @@ fn healthcheck_fails_when_nothing_listens() {
     let out = fanguai(&["healthcheck", "--url", "http://127.0.0.1:1/healthz"]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// The same commands against PostgreSQL, when the tests have one.
+#[test]
+fn init_users_and_audit_on_postgresql() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let Some(db) = rt.block_on(fanguai_store::testing::TestDb::postgres_unmigrated_from_env()) else {
+        eprintln!("TEST_DATABASE_URL not set: PostgreSQL run skipped");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let d = dir.to_str().unwrap();
+    let out = ok(&["init", "--data", d, "--database-url", db.url()]);
+    assert!(out.contains("first admin"), "{out}");
+    assert!(!dir.join("fanguai.db").exists(), "no SQLite file when the database is PostgreSQL");
+    ok(&["user", "add", "--data", d, "--username", "li.si", "--name", "李四", "--unit", "psb", "--role", "investigator"]);
+    assert!(ok(&["migrate", "--data", d]).contains("schema is current"));
+    assert!(ok(&["audit", "verify", "--data", d]).contains("intact"));
+    assert!(ok(&["keys", "rotate", "--data", d]).contains("0 still under older keys"));
+    assert!(ok(&["user", "list", "--data", d]).contains("li.si"));
+    drop(rt);
+}
