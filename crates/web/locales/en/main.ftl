@@ -147,6 +147,7 @@ account-must-change-password = You are using the initial password set by an admi
 account-reenrol = Change authenticator
 account-reenrol-lead = Set up two-step verification again when you change phone or app. The old authenticator keeps working until you confirm a code from the new one.
 account-reenrol-start = Set up again
+account-reenrol-confirm = Confirm the change
 account-done-password = Password changed. Your other sessions have ended.
 account-done-2fa = The new authenticator is active.
 

@@ -147,6 +147,7 @@ account-must-change-password = 您正在使用管理员设置的初始密码,请
 account-reenrol = 更换身份验证器
 account-reenrol-lead = 更换手机或身份验证器时,重新设置两步验证。确认新验证码之前,原验证器仍然有效。
 account-reenrol-start = 重新设置两步验证
+account-reenrol-confirm = 确认更换
 account-done-password = 密码已修改,您的其他会话已结束。
 account-done-2fa = 新的身份验证器已启用。
 

@@ -117,6 +117,7 @@ pub async fn start_reenrolment(SignedAny(signed): SignedAny) -> Response {
                 qr_svg: e.qr_svg,
                 secret: e.secret_base32,
                 action: "/account/2fa/confirm",
+                reenrol: true,
                 error: None,
             },
         ),

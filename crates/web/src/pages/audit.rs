@@ -125,6 +125,20 @@ pub fn chain_text(tr: &Tr, status: &ChainStatus) -> (bool, String) {
     }
 }
 
+/// Units and roles are stored by id; people read names. Ids that name nothing known
+/// (an old role, a unit since removed) are shown as stored.
+fn unit_label(chrome: &Chrome, id: &str) -> String {
+    fanguai_domain::org::member_unit(id).map_or_else(|| id.to_owned(), |u| chrome.pick(u.name_zh, u.name_en).to_owned())
+}
+
+fn role_label(chrome: &Chrome, ids: &str) -> String {
+    ids.split(',')
+        .filter(|r| !r.is_empty())
+        .map(|r| fanguai_domain::Role::parse(r).map_or_else(|_| r.to_owned(), |role| chrome.role(&role)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub async fn show(signed: Signed, Query(filter): Query<AuditFilter>) -> Result<Response, WebError> {
     let desk = signed.session.auditor().await?;
     let chain = desk.verify().await?;
@@ -145,8 +159,8 @@ pub async fn show(signed: Signed, Query(filter): Query<AuditFilter>) -> Result<R
                     seq: e.seq,
                     time: format_time(e.at_ms),
                     username: e.username.clone(),
-                    unit: e.unit.clone(),
-                    role: e.role.clone(),
+                    unit: unit_label(&chrome, &e.unit),
+                    role: role_label(&chrome, &e.role),
                     action: e.action.clone(),
                     record_type: e.record_type.clone(),
                     record_id: e.record_id.clone(),

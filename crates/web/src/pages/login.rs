@@ -46,6 +46,8 @@ pub(super) struct EnrolPage {
     pub qr_svg: String,
     pub secret: String,
     pub action: &'static str,
+    /// Replacing the authenticator of a signed-in user rather than a first enrolment.
+    pub reenrol: bool,
     pub error: Option<String>,
 }
 
@@ -204,7 +206,7 @@ async fn enrol_page(
     match state.app().enrolment(&ctx.service, token).await {
         Ok(e) => render_status(
             status,
-            &EnrolPage { chrome: Chrome::new(ctx), qr_svg: e.qr_svg, secret: e.secret_base32, action: "/login/enrol", error },
+            &EnrolPage { chrome: Chrome::new(ctx), qr_svg: e.qr_svg, secret: e.secret_base32, action: "/login/enrol", reenrol: false, error },
         ),
         Err(ServiceError::Auth(AuthFailure::SecondFactorPending)) => see_other("/login/totp"),
         Err(ServiceError::Auth(AuthFailure::SessionExpired)) => expired(state),
