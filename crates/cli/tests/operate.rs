@@ -283,5 +283,16 @@ fn init_users_and_audit_on_postgresql() {
     assert!(ok(&["audit", "verify", "--data", d]).contains("intact"));
     assert!(ok(&["keys", "rotate", "--data", d]).contains("0 still under older keys"));
     assert!(ok(&["user", "list", "--data", d]).contains("li.si"));
+    if Command::new("pg_dump").arg("--version").output().is_ok() {
+        let dump = tmp.path().join("fanguai.dump");
+        ok(&["backup", "--data", d, "--out", dump.to_str().unwrap()]);
+        ok(&["user", "add", "--data", d, "--username", "zhao.liu", "--name", "赵六", "--unit", "health", "--role", "caseworker"]);
+        ok(&["restore", "--data", d, "--from", dump.to_str().unwrap()]);
+        let list = ok(&["user", "list", "--data", d]);
+        assert!(list.contains("li.si") && !list.contains("zhao.liu"), "{list}");
+        assert!(ok(&["audit", "verify", "--data", d]).contains("intact"));
+    } else {
+        eprintln!("pg_dump not installed: PostgreSQL backup not exercised");
+    }
     drop(rt);
 }
