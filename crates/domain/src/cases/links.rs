@@ -258,6 +258,8 @@ impl LinkReview {
 
 #[cfg(test)]
 mod tests {
+    use time::macros::{date, datetime};
+
     use super::*;
 
     #[test]
@@ -292,5 +294,154 @@ mod tests {
             link_score(&[LinkReason::SharedSuspect(s), LinkReason::SharedSuspect(s)]),
             100
         );
+    }
+
+    fn facts(id: &str, division: &str, occurred_on: Date) -> CaseFacts {
+        CaseFacts {
+            case_id: CaseId::new(id),
+            suspects: vec![],
+            phones: vec![],
+            vehicles: vec![],
+            accounts: vec![],
+            division: DivisionCode::parse(division).unwrap(),
+            occurred_on,
+        }
+    }
+
+    fn ids(reasons: &[LinkReason]) -> Vec<&'static str> {
+        reasons.iter().map(LinkReason::id).collect()
+    }
+
+    #[test]
+    fn each_shared_identifier_is_a_reason() {
+        let mut a = facts("c1", "430203", date!(2025 - 01 - 01));
+        let mut b = facts("c2", "430302", date!(2026 - 01 - 01));
+        assert!(propose_links(&a, &b).is_empty());
+
+        let suspect = BlindIndex::from_bytes([9; 32]);
+        a.suspects = vec![BlindIndex::from_bytes([1; 32]), suspect, suspect];
+        b.suspects = vec![suspect];
+        a.phones = vec![Phone::parse("13800001234").unwrap()];
+        b.phones = vec![
+            Phone::parse("+86 138 0000 1234").unwrap(),
+            Phone::parse("13900001234").unwrap(),
+        ];
+        a.vehicles = vec![VehiclePlate::parse("湘B12345").unwrap()];
+        b.vehicles = vec![VehiclePlate::parse("湘b·12345").unwrap()];
+        a.accounts = vec![
+            AccountRef::parse("6222 0212 3456").unwrap(),
+            AccountRef::parse("622202123456").unwrap(),
+        ];
+        b.accounts = vec![AccountRef::parse("6222-0212-3456").unwrap()];
+
+        let r = propose_links(&a, &b);
+        assert_eq!(
+            ids(&r),
+            [
+                "shared_suspect",
+                "shared_phone",
+                "shared_account",
+                "shared_vehicle"
+            ]
+        );
+        assert_eq!(r[0], LinkReason::SharedSuspect(suspect));
+        assert_eq!(link_score(&r), 100);
+        let mut back = ids(&propose_links(&b, &a));
+        back.sort();
+        let mut forth = ids(&r);
+        forth.sort();
+        assert_eq!(back, forth, "symmetric up to order");
+    }
+
+    #[test]
+    fn place_and_time_need_the_same_county_within_30_days() {
+        let a = facts("c1", "430223", date!(2026 - 03 - 01));
+        let within = facts("c2", "430223", date!(2026 - 03 - 31));
+        assert_eq!(
+            propose_links(&a, &within),
+            vec![LinkReason::SamePlaceAndTime {
+                division: a.division,
+                days_apart: 30
+            }]
+        );
+        assert_eq!(link_score(&propose_links(&a, &within)), 20);
+        assert_eq!(propose_links(&within, &a), propose_links(&a, &within));
+        let too_late = facts("c3", "430223", date!(2026 - 04 - 01));
+        assert!(propose_links(&a, &too_late).is_empty());
+        let elsewhere = facts("c4", "430224", date!(2026 - 03 - 02));
+        assert!(propose_links(&a, &elsewhere).is_empty());
+    }
+
+    #[test]
+    fn a_case_is_not_linked_to_itself() {
+        let mut a = facts("c1", "430223", date!(2026 - 03 - 01));
+        a.phones = vec![Phone::parse("13800001234").unwrap()];
+        assert!(propose_links(&a, &a.clone()).is_empty());
+    }
+
+    #[test]
+    fn short_account_fragments_do_not_link() {
+        let mut a = facts("c1", "430203", date!(2025 - 01 - 01));
+        let mut b = facts("c2", "430302", date!(2026 - 01 - 01));
+        a.accounts = vec![AccountRef::parse("微信").unwrap()];
+        b.accounts = vec![AccountRef::parse("微信").unwrap()];
+        assert!(propose_links(&a, &b).is_empty());
+    }
+
+    fn actor(user: &str, roles: &[Role]) -> Actor {
+        Actor {
+            user_id: UserId::new(user),
+            unit_id: crate::ids::UnitId::new("psb"),
+            roles: roles.iter().copied().collect(),
+            second_factor_verified: true,
+        }
+    }
+
+    #[test]
+    fn an_investigator_reviews_a_proposed_link_once() {
+        let now = datetime!(2026-03-02 10:00 +8);
+        let inv = actor("inv1", &[Role::Investigator]);
+        let confirmed = LinkReview::Proposed
+            .apply(LinkReviewEvent::Confirm, &inv, now)
+            .unwrap();
+        assert_eq!(
+            confirmed,
+            LinkReview::Confirmed {
+                by: UserId::new("inv1"),
+                at: now
+            }
+        );
+        let rejected = LinkReview::Proposed
+            .apply(
+                LinkReviewEvent::Reject,
+                &actor("s", &[Role::Supervisor]),
+                now,
+            )
+            .unwrap();
+        assert_eq!(rejected.id(), "rejected");
+        assert_eq!(
+            confirmed.apply(LinkReviewEvent::Reject, &inv, now),
+            Err(LinkError::AlreadyReviewed {
+                current: "confirmed"
+            })
+        );
+        assert_eq!(
+            rejected
+                .apply(LinkReviewEvent::Confirm, &inv, now)
+                .unwrap_err()
+                .code(),
+            "case_link.already_reviewed"
+        );
+        for roles in [
+            &[Role::Caseworker][..],
+            &[Role::Office],
+            &[Role::Admin],
+            &[],
+        ] {
+            assert_eq!(
+                LinkReview::Proposed.apply(LinkReviewEvent::Confirm, &actor("x", roles), now),
+                Err(LinkError::RoleRequired)
+            );
+        }
     }
 }
