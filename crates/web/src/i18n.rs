@@ -6,9 +6,14 @@ use std::{borrow::Cow, collections::BTreeSet, fmt, sync::Arc};
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue, concurrent::FluentBundle};
 use unic_langid::{LanguageIdentifier, langid};
 
-/// Source of every locale, embedded at compile time.
-pub const ZH_CN_FTL: &str = include_str!("../locales/zh-CN/main.ftl");
-pub const EN_FTL: &str = include_str!("../locales/en/main.ftl");
+/// Source of every locale, embedded at compile time: one Fluent file per module, the
+/// same file names in every language.
+pub const ZH_CN_FTL: &[(&str, &str)] = &[
+    ("main.ftl", include_str!("../locales/zh-CN/main.ftl")),
+];
+pub const EN_FTL: &[(&str, &str)] = &[
+    ("main.ftl", include_str!("../locales/en/main.ftl")),
+];
 
 /// The interface languages: the service's own type, so a session's stored language and
 /// the page language are one value.
@@ -24,7 +29,7 @@ fn langid(lang: Lang) -> LanguageIdentifier {
     }
 }
 
-fn source(lang: Lang) -> &'static str {
+fn sources(lang: Lang) -> &'static [(&'static str, &'static str)] {
     match lang {
         Lang::ZhCn => ZH_CN_FTL,
         Lang::En => EN_FTL,
@@ -33,8 +38,8 @@ fn source(lang: Lang) -> &'static str {
 
 #[derive(Debug, thiserror::Error)]
 pub enum LocaleError {
-    #[error("locale {lang}: line {line}: {reason}")]
-    Syntax { lang: &'static str, line: usize, reason: String },
+    #[error("locale {lang}: {file} line {line}: {reason}")]
+    Syntax { lang: &'static str, file: &'static str, line: usize, reason: String },
     #[error("locale {lang}: message {id:?} defined twice")]
     Duplicate { lang: &'static str, id: String },
 }
@@ -84,28 +89,29 @@ impl Locales {
 }
 
 fn build(lang: Lang) -> Result<Bundle, LocaleError> {
-    let source = source(lang);
     let tag = lang.as_str();
-    let resource = FluentResource::try_new(source.to_owned()).map_err(|(_, errors)| {
-        let first = &errors[0];
-        let line = source[..first.pos.start.min(source.len())].lines().count().max(1);
-        LocaleError::Syntax { lang: tag, line, reason: format!("{:?}", first.kind) }
-    })?;
     let mut keys = BTreeSet::new();
-    for entry in resource.entries() {
-        if let fluent_syntax::ast::Entry::Message(m) = entry
-            && !keys.insert(m.id.name.to_owned())
-        {
-            return Err(LocaleError::Duplicate { lang: tag, id: m.id.name.to_owned() });
-        }
-    }
     let mut bundle = FluentBundle::new_concurrent(vec![langid(lang)]);
     // Unicode isolation marks would show up as stray characters in form values and tests.
     bundle.set_use_isolating(false);
-    bundle.add_resource(resource).map_err(|errors| LocaleError::Duplicate {
-        lang: tag,
-        id: format!("{errors:?}"),
-    })?;
+    for &(file, source) in sources(lang) {
+        let resource = FluentResource::try_new(source.to_owned()).map_err(|(_, errors)| {
+            let first = &errors[0];
+            let line = source[..first.pos.start.min(source.len())].lines().count().max(1);
+            LocaleError::Syntax { lang: tag, file, line, reason: format!("{:?}", first.kind) }
+        })?;
+        for entry in resource.entries() {
+            if let fluent_syntax::ast::Entry::Message(m) = entry
+                && !keys.insert(m.id.name.to_owned())
+            {
+                return Err(LocaleError::Duplicate { lang: tag, id: m.id.name.to_owned() });
+            }
+        }
+        bundle.add_resource(resource).map_err(|errors| LocaleError::Duplicate {
+            lang: tag,
+            id: format!("{errors:?}"),
+        })?;
+    }
     Ok(Bundle { bundle, keys })
 }
 
