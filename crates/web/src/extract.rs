@@ -28,10 +28,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
             return Err(WebError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "form_expected", "error-bad-request"));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|_| WebError::payload_too_large())?;
-        serde_html_form::from_bytes(&bytes).map(Form).map_err(|e| {
-            tracing::debug!(error = %e, "form rejected");
-            WebError::bad_request("form")
-        })
+        // The parser's message can quote what was typed (a password, a name), so it is
+        // not logged.
+        serde_html_form::from_bytes(&bytes).map(Form).map_err(|_| WebError::bad_request("form"))
     }
 }
 
@@ -67,10 +66,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, WebError> {
-        serde_html_form::from_str(parts.uri.query().unwrap_or_default()).map(Query).map_err(|e| {
-            tracing::debug!(error = %e, "query rejected");
-            WebError::bad_request("query")
-        })
+        serde_html_form::from_str(parts.uri.query().unwrap_or_default())
+            .map(Query)
+            .map_err(|_| WebError::bad_request("query"))
     }
 }
 

@@ -153,3 +153,22 @@ async fn static_assets_are_fingerprinted_and_cached(app: &TestApp) {
     let htmx = &page.body[page.body.find("vendor/htmx.min.js").expect("htmx is linked") - 30..];
     assert!(htmx.contains("/static/"));
 }
+
+/// With HTTPS deployments' settings: `Secure`, `__Host-` names and HSTS.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secure_deployments_mark_cookies_secure_and_send_hsts() {
+    let config = fanguai_web::WebConfig { secure_cookies: true, ..fanguai_web::WebConfig::default() };
+    let app = TestApp::start(common::Backend::Sqlite, config).await.expect("SQLite is always available");
+    let page = app.browser().get_page("/login").await;
+    assert_eq!(page.headers[header::STRICT_TRANSPORT_SECURITY], "max-age=31536000; includeSubDomains");
+    let cookies = page.set_cookies();
+    assert!(!cookies.is_empty());
+    for c in cookies {
+        assert!(c.starts_with("__Host-") && c.contains("; Secure"), "{c}");
+    }
+    // The test client sends cookies back over plain HTTP, as a proxy terminating TLS
+    // would; the session works under the prefixed name.
+    let b = app.signed_in("office").await;
+    assert!(b.cookie("__Host-fg_session").is_some() && b.cookie("fg_session").is_none());
+    app.stop().await;
+}
