@@ -69,3 +69,92 @@ impl fmt::Debug for CaseId {
         write!(f, "CaseId({:?})", self.0)
     }
 }
+
+/// Every error code of this module's errors, for the locale files.
+pub const ERROR_CODES: &[&str] = &[
+    "authority.control",
+    "authority.name_length",
+    "blind_index.character",
+    "blind_index.length",
+    "case.review.expired",
+    "case.review.extension_not_longer",
+    "case.solve.conditions_unmet",
+    "case.transition.not_allowed",
+    "case_link.already_reviewed",
+    "case_link.role_required",
+    "case_reason.control",
+    "case_reason.too_long",
+    "case_reason.too_short",
+    "key_area.name_control",
+    "key_area.name_length",
+    "key_area.out_of_order",
+    "key_area.transition.not_allowed",
+    "operation.ends_before_start",
+    "operation.name_control",
+    "operation.name_length",
+    "operation.no_area",
+    "receipt_number.control",
+    "receipt_number.length",
+    "supervision.concluded",
+    "supervision.concluded_before_opening",
+    "supervision.deadline_not_after_opening",
+    "supervision.instruction_control",
+    "supervision.instruction_length",
+    "supervision.instruction_out_of_order",
+    "supervision.not_higher_level",
+    "victim.born_after_event",
+];
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::ERROR_CODES;
+
+    /// Every code-shaped string literal with one of `prefixes` in `source`.
+    fn literals<'a>(source: &'a str, prefixes: &[&str]) -> BTreeSet<&'a str> {
+        let mut out = BTreeSet::new();
+        for (start, _) in source.match_indices('"') {
+            let rest = &source[start + 1..];
+            let Some(end) = rest.find('"') else { continue };
+            let lit = &rest[..end];
+            let shaped = lit.contains('.')
+                && lit
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.');
+            if shaped && prefixes.iter().any(|p| lit.starts_with(&format!("{p}."))) {
+                out.insert(lit);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn error_codes_lists_every_code_in_the_sources_once() {
+        let found: BTreeSet<&str> = SOURCES.iter().flat_map(|s| literals(s, PREFIXES)).collect();
+        let listed: BTreeSet<&str> = ERROR_CODES.iter().copied().collect();
+        assert_eq!(listed.len(), ERROR_CODES.len(), "no code listed twice");
+        assert_eq!(found, listed);
+    }
+
+    const PREFIXES: &[&str] = &[
+        "case",
+        "case_reason",
+        "receipt_number",
+        "authority",
+        "case_link",
+        "blind_index",
+        "supervision",
+        "key_area",
+        "operation",
+        "victim",
+    ];
+    const SOURCES: &[&str] = &[
+        include_str!("classification.rs"),
+        include_str!("fast_track.rs"),
+        include_str!("links.rs"),
+        include_str!("review.rs"),
+        include_str!("state.rs"),
+        include_str!("supervision.rs"),
+    ];
+}

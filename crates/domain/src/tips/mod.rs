@@ -43,3 +43,107 @@ pub use state::{
 };
 pub use tracking::{TipSecret, TrackingCode, TrackingCodeError};
 pub use urgency::{AckClock, Escalation, EscalationTarget, TipUrgency, ack_deadline};
+
+/// Every error code of this module's own errors, for the locale files: the form's field
+/// errors, the transition refusals, and the plate, account, reason and tracking-code
+/// parsers. Values parsed by their own types (phones, names, division codes) keep the
+/// codes listed in [`crate::ids::ERROR_CODES`].
+pub const ERROR_CODES: &[&str] = &[
+    "account.control",
+    "account.empty",
+    "account.too_long",
+    "plate.authority",
+    "plate.character",
+    "plate.empty",
+    "plate.length",
+    "plate.new_energy_format",
+    "plate.province",
+    "tip.accounts.too_many",
+    "tip.address.control",
+    "tip.address.too_long",
+    "tip.date.before_1950",
+    "tip.date.format",
+    "tip.date.future",
+    "tip.date.required",
+    "tip.division.not_county",
+    "tip.division.not_in_use",
+    "tip.division.required",
+    "tip.no_action.same_reviewer",
+    "tip.no_action_reason.control",
+    "tip.no_action_reason.too_long",
+    "tip.no_action_reason.too_short",
+    "tip.people_at_risk.age_band.unknown_value",
+    "tip.people_at_risk.count.format",
+    "tip.people_at_risk.count.range",
+    "tip.people_at_risk.required",
+    "tip.people_at_risk.sex.unknown_value",
+    "tip.people_at_risk.too_many_groups",
+    "tip.people_at_risk.total_too_large",
+    "tip.phones.too_many",
+    "tip.referral.own_unit",
+    "tip.referral.wrong_unit",
+    "tip.referral_reason.control",
+    "tip.referral_reason.too_long",
+    "tip.referral_reason.too_short",
+    "tip.suspects.control",
+    "tip.suspects.too_long",
+    "tip.suspects.too_many",
+    "tip.time.format",
+    "tip.time.future",
+    "tip.transition.not_allowed",
+    "tip.transition.not_assignee",
+    "tip.transition.role_required",
+    "tip.vehicles.too_many",
+    "tip.what_happened.control",
+    "tip.what_happened.too_long",
+    "tip.what_happened.too_short",
+    "tracking_code.character",
+    "tracking_code.check",
+    "tracking_code.empty",
+    "tracking_code.length",
+];
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::ERROR_CODES;
+
+    /// Every code-shaped string literal with one of `prefixes` in `source`.
+    fn literals<'a>(source: &'a str, prefixes: &[&str]) -> BTreeSet<&'a str> {
+        let mut out = BTreeSet::new();
+        for (start, _) in source.match_indices('"') {
+            let rest = &source[start + 1..];
+            let Some(end) = rest.find('"') else { continue };
+            let lit = &rest[..end];
+            let shaped = lit.contains('.')
+                && lit
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.');
+            if shaped && prefixes.iter().any(|p| lit.starts_with(&format!("{p}."))) {
+                out.insert(lit);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn error_codes_lists_every_code_in_the_sources_once() {
+        let found: BTreeSet<&str> = SOURCES.iter().flat_map(|s| literals(s, PREFIXES)).collect();
+        let listed: BTreeSet<&str> = ERROR_CODES.iter().copied().collect();
+        assert_eq!(listed.len(), ERROR_CODES.len(), "no code listed twice");
+        assert_eq!(found, listed);
+    }
+
+    const PREFIXES: &[&str] = &["tip", "plate", "account", "tracking_code"];
+    const SOURCES: &[&str] = &[
+        include_str!("account.rs"),
+        include_str!("duplicate.rs"),
+        include_str!("form.rs"),
+        include_str!("plate.rs"),
+        include_str!("source.rs"),
+        include_str!("state.rs"),
+        include_str!("tracking.rs"),
+        include_str!("urgency.rs"),
+    ];
+}
