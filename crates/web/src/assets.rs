@@ -27,9 +27,21 @@ impl Asset {
 }
 
 const FILES: [(&str, &str, &[u8]); 3] = [
-    ("app.css", "text/css; charset=utf-8", include_bytes!("../static/app.css")),
-    ("app.js", "text/javascript; charset=utf-8", include_bytes!("../static/app.js")),
-    ("vendor/htmx.min.js", "text/javascript; charset=utf-8", include_bytes!("../static/vendor/htmx.min.js")),
+    (
+        "app.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../static/app.css"),
+    ),
+    (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/app.js"),
+    ),
+    (
+        "vendor/htmx.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/vendor/htmx.min.js"),
+    ),
 ];
 
 static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
@@ -68,7 +80,10 @@ pub async fn serve(Path((hash, name)): Path<(String, String)>) -> Response {
     };
     (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type)),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(asset.content_type),
+            ),
             (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
         ],
         asset.bytes,
@@ -85,7 +100,10 @@ mod tests {
         let urls: std::collections::HashSet<_> = all().iter().map(Asset::url).collect();
         assert_eq!(urls.len(), FILES.len());
         let css = url("app.css").unwrap();
-        assert!(css.starts_with("/static/") && css.ends_with("/app.css") && css.len() > 30, "{css}");
+        assert!(
+            css.starts_with("/static/") && css.ends_with("/app.css") && css.len() > 30,
+            "{css}"
+        );
         assert!(url("missing.css").is_none());
     }
 }

@@ -49,7 +49,10 @@ pub enum Auth {
     },
     /// Password accepted, second factor outstanding.
     Pending { token: SessionToken },
-    Signed { token: SessionToken, session: Box<Session> },
+    Signed {
+        token: SessionToken,
+        session: Box<Session>,
+    },
 }
 
 impl RequestContext {
@@ -76,14 +79,19 @@ pub fn is_api_path(path: &str) -> bool {
 /// Paths answered without looking up a session: they carry no personal data and are
 /// requested often (assets, probes).
 fn is_sessionless(method: &Method, path: &str) -> bool {
-    method == Method::GET && (path.starts_with("/static/") || path == "/healthz" || path == "/readyz")
+    method == Method::GET
+        && (path.starts_with("/static/") || path == "/healthz" || path == "/readyz")
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, WebError> {
-        parts.extensions.get::<Arc<RequestContext>>().map(|c| (**c).clone()).ok_or_else(WebError::internal)
+        parts
+            .extensions
+            .get::<Arc<RequestContext>>()
+            .map(|c| (**c).clone())
+            .ok_or_else(WebError::internal)
     }
 }
 
@@ -99,10 +107,18 @@ pub struct Signed {
 impl Signed {
     fn from_ctx(ctx: RequestContext) -> Result<Signed, WebError> {
         match ctx.auth.clone() {
-            Auth::Signed { token, session } => Ok(Signed { ctx, session: *session, token }),
+            Auth::Signed { token, session } => Ok(Signed {
+                ctx,
+                session: *session,
+                token,
+            }),
             Auth::Pending { .. } => Err(WebError::login_required(LoginRedirect::SecondFactor)),
-            Auth::Anonymous { expired: true } => Err(WebError::login_required(LoginRedirect::Expired)),
-            Auth::Anonymous { expired: false } => Err(WebError::login_required(LoginRedirect::Fresh)),
+            Auth::Anonymous { expired: true } => {
+                Err(WebError::login_required(LoginRedirect::Expired))
+            }
+            Auth::Anonymous { expired: false } => {
+                Err(WebError::login_required(LoginRedirect::Fresh))
+            }
         }
     }
 }
@@ -115,7 +131,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Signed {
         if signed.session.must_change_password() {
             // An administrator knows the initial password; nothing else may happen under
             // it until the user has chosen their own.
-            let mut e = WebError::new(StatusCode::FORBIDDEN, "auth.must_change_password", "account-must-change-password");
+            let mut e = WebError::new(
+                StatusCode::FORBIDDEN,
+                "auth.must_change_password",
+                "account-must-change-password",
+            );
             if !signed.ctx.is_api() {
                 e.status = StatusCode::SEE_OTHER;
             }
@@ -134,12 +154,17 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedAny {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, WebError> {
-        Ok(SignedAny(Signed::from_ctx(RequestContext::from_request_parts(parts, state).await?)?))
+        Ok(SignedAny(Signed::from_ctx(
+            RequestContext::from_request_parts(parts, state).await?,
+        )?))
     }
 }
 
 fn client_ip(state: &AppState, req: &Request) -> IpAddr {
-    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
     if state.config().trust_forwarded_for {
         // The proxy appends the address it saw; earlier entries are the client's claim.
         let forwarded = req
@@ -156,7 +181,10 @@ fn client_ip(state: &AppState, req: &Request) -> IpAddr {
 }
 
 fn header_str(headers: &HeaderMap, name: impl header::AsHeaderName) -> Option<String> {
-    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
 }
 
 /// The middleware. See the module documentation.
@@ -169,7 +197,8 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     let service_ctx = fanguai_service::RequestCtx {
         request_id: request_id.clone(),
         ip: Some(ip.to_string()),
-        user_agent: header_str(req.headers(), header::USER_AGENT).map(|ua| ua.chars().take(200).collect()),
+        user_agent: header_str(req.headers(), header::USER_AGENT)
+            .map(|ua| ua.chars().take(200).collect()),
     };
     let cookie_lang = cookies::read(req.headers(), cookies::LANG_COOKIE).and_then(Lang::parse);
 
@@ -180,7 +209,14 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         match resolve_session(&state, &service_ctx, req.headers()).await {
             Ok(found) => found,
             Err(e) => {
-                let ctx = bare_context(&state, request_id, ip, cookie_lang.unwrap_or_default(), path, service_ctx);
+                let ctx = bare_context(
+                    &state,
+                    request_id,
+                    ip,
+                    cookie_lang.unwrap_or_default(),
+                    path,
+                    service_ctx,
+                );
                 return render(&state, &ctx, e.into_response());
             }
         }
@@ -200,7 +236,12 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
             Some(t) if t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()) => t.to_owned(),
             _ => {
                 let t = csrf::new_token();
-                set_cookies.push(cookies::build(cookies::csrf_cookie_name(secure), &t, None, secure));
+                set_cookies.push(cookies::build(
+                    cookies::csrf_cookie_name(secure),
+                    &t,
+                    None,
+                    secure,
+                ));
                 t
             }
         },
@@ -270,13 +311,21 @@ async fn resolve_session(
     match state.app().session(ctx, &token).await {
         Ok(session) => {
             let csrf = session.csrf_token().to_owned();
-            Ok((Auth::Signed { token, session: Box::new(session) }, Some(csrf)))
+            Ok((
+                Auth::Signed {
+                    token,
+                    session: Box::new(session),
+                },
+                Some(csrf),
+            ))
         }
-        Err(ServiceError::Auth(AuthFailure::SecondFactorPending)) => match state.app().pending_csrf(&token).await {
-            Ok(csrf) => Ok((Auth::Pending { token }, Some(csrf))),
-            Err(ServiceError::Auth(_)) => Ok((Auth::Anonymous { expired: true }, None)),
-            Err(e) => Err(e.into()),
-        },
+        Err(ServiceError::Auth(AuthFailure::SecondFactorPending)) => {
+            match state.app().pending_csrf(&token).await {
+                Ok(csrf) => Ok((Auth::Pending { token }, Some(csrf))),
+                Err(ServiceError::Auth(_)) => Ok((Auth::Anonymous { expired: true }, None)),
+                Err(e) => Err(e.into()),
+            }
+        }
         Err(ServiceError::Auth(_)) => Ok((Auth::Anonymous { expired: true }, None)),
         Err(e) => Err(e.into()),
     }
@@ -284,7 +333,11 @@ async fn resolve_session(
 
 /// Buffers the body of a state-changing request within the configured limit and checks
 /// its CSRF token (header first, then the form field).
-async fn guard_body(state: &AppState, ctx: &RequestContext, req: Request) -> Result<Request, WebError> {
+async fn guard_body(
+    state: &AppState,
+    ctx: &RequestContext,
+    req: Request,
+) -> Result<Request, WebError> {
     let limit = state.config().body_limit;
     let declared = req
         .headers()
@@ -295,8 +348,14 @@ async fn guard_body(state: &AppState, ctx: &RequestContext, req: Request) -> Res
         return Err(WebError::payload_too_large());
     }
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| WebError::payload_too_large())?;
-    let presented = match parts.headers.get(csrf::HEADER).and_then(|v| v.to_str().ok()) {
+    let bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| WebError::payload_too_large())?;
+    let presented = match parts
+        .headers
+        .get(csrf::HEADER)
+        .and_then(|v| v.to_str().ok())
+    {
         Some(h) => Some(h.to_owned()),
         None => {
             let is_form = parts
@@ -304,11 +363,17 @@ async fn guard_body(state: &AppState, ctx: &RequestContext, req: Request) -> Res
                 .get(header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-            if is_form { csrf::token_in_form(&bytes) } else { None }
+            if is_form {
+                csrf::token_in_form(&bytes)
+            } else {
+                None
+            }
         }
     };
     match presented {
-        Some(p) if csrf::matches(&ctx.csrf, &p) => Ok(Request::from_parts(parts, Body::from(bytes))),
+        Some(p) if csrf::matches(&ctx.csrf, &p) => {
+            Ok(Request::from_parts(parts, Body::from(bytes)))
+        }
         _ => {
             tracing::warn!(path = %ctx.path, "request refused: missing or wrong CSRF token");
             Err(WebError::csrf())
@@ -320,7 +385,12 @@ async fn guard_body(state: &AppState, ctx: &RequestContext, req: Request) -> Res
 #[derive(Debug, Clone)]
 pub struct LoggedUser(pub String);
 
-fn finish(state: &AppState, ctx: &RequestContext, res: Response, set_cookies: Vec<HeaderValue>) -> Response {
+fn finish(
+    state: &AppState,
+    ctx: &RequestContext,
+    res: Response,
+    set_cookies: Vec<HeaderValue>,
+) -> Response {
     let mut res = render(state, ctx, res);
     for c in set_cookies {
         res.headers_mut().append(header::SET_COOKIE, c);
@@ -345,7 +415,9 @@ fn render(state: &AppState, ctx: &RequestContext, res: Response) -> Response {
                 StatusCode::METHOD_NOT_ALLOWED => WebError::method_not_allowed(),
                 StatusCode::REQUEST_TIMEOUT => WebError::timeout(),
                 StatusCode::PAYLOAD_TOO_LARGE => WebError::payload_too_large(),
-                StatusCode::TOO_MANY_REQUESTS => WebError::rate_limited(std::time::Duration::from_secs(1)),
+                StatusCode::TOO_MANY_REQUESTS => {
+                    WebError::rate_limited(std::time::Duration::from_secs(1))
+                }
                 s if s.is_server_error() => WebError::internal(),
                 _ => WebError::bad_request("request"),
             }
@@ -353,8 +425,15 @@ fn render(state: &AppState, ctx: &RequestContext, res: Response) -> Response {
         None => return res,
     };
     if error.code == "auth.must_change_password" && !ctx.is_api() {
-        let mut r = (StatusCode::SEE_OTHER, [(header::LOCATION, "/account?must_change=1")]).into_response();
-        r.headers_mut().insert("hx-redirect", HeaderValue::from_static("/account?must_change=1"));
+        let mut r = (
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, "/account?must_change=1")],
+        )
+            .into_response();
+        r.headers_mut().insert(
+            "hx-redirect",
+            HeaderValue::from_static("/account?must_change=1"),
+        );
         return r;
     }
     let mut out = if ctx.is_api() {
@@ -364,7 +443,10 @@ fn render(state: &AppState, ctx: &RequestContext, res: Response) -> Response {
     };
     // Keep headers the handler or a layer set (e.g. Allow on 405).
     for (name, value) in res.headers() {
-        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH && !out.headers().contains_key(name) {
+        if name != header::CONTENT_TYPE
+            && name != header::CONTENT_LENGTH
+            && !out.headers().contains_key(name)
+        {
             out.headers_mut().insert(name.clone(), value.clone());
         }
     }

@@ -59,7 +59,11 @@ impl WebError {
         WebError::new(StatusCode::NOT_FOUND, "not_found", "error-not-found")
     }
     pub fn method_not_allowed() -> Self {
-        WebError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "error-method-not-allowed")
+        WebError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "error-method-not-allowed",
+        )
     }
     pub fn forbidden() -> Self {
         WebError::new(StatusCode::FORBIDDEN, "forbidden", "error-forbidden")
@@ -68,19 +72,35 @@ impl WebError {
         WebError::new(StatusCode::FORBIDDEN, "csrf", "error-csrf")
     }
     pub fn payload_too_large() -> Self {
-        WebError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "error-payload-too-large")
+        WebError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "error-payload-too-large",
+        )
     }
     pub fn timeout() -> Self {
         WebError::new(StatusCode::REQUEST_TIMEOUT, "timeout", "error-timeout")
     }
     pub fn internal() -> Self {
-        WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "error-internal")
+        WebError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "error-internal",
+        )
     }
     pub fn unavailable() -> Self {
-        WebError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "error-unavailable")
+        WebError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "error-unavailable",
+        )
     }
     pub fn rate_limited(wait: Duration) -> Self {
-        let mut e = WebError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "error-rate-limited");
+        let mut e = WebError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "error-rate-limited",
+        );
         e.retry_after = Some(wait);
         e
     }
@@ -88,7 +108,9 @@ impl WebError {
         let (code, key) = match kind {
             LoginRedirect::Fresh => ("auth.login_required", "error-login-required"),
             LoginRedirect::Expired => ("auth.session_expired", "auth-session-expired"),
-            LoginRedirect::SecondFactor => ("auth.second_factor_pending", "auth-second-factor-pending"),
+            LoginRedirect::SecondFactor => {
+                ("auth.second_factor_pending", "auth-second-factor-pending")
+            }
         };
         let mut e = WebError::new(StatusCode::UNAUTHORIZED, code, key);
         e.login_redirect = Some(kind);
@@ -113,7 +135,11 @@ impl WebError {
     /// Renders the JSON error body used under `/api`.
     pub fn to_json(&self, tr: &Tr) -> Response {
         let body = ErrorBody {
-            error: ErrorDetail { code: self.code.clone(), message: self.message(tr), field: self.field.clone() },
+            error: ErrorDetail {
+                code: self.code.clone(),
+                message: self.message(tr),
+                field: self.field.clone(),
+            },
         };
         let mut res = (self.status, Json(body)).into_response();
         self.add_retry_after(&mut res);
@@ -130,7 +156,8 @@ impl WebError {
                 LoginRedirect::SecondFactor => "/login/second-factor",
             };
             let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response();
-            res.headers_mut().insert("hx-redirect", HeaderValue::from_static(to));
+            res.headers_mut()
+                .insert("hx-redirect", HeaderValue::from_static(to));
             return res;
         }
         let mut res = (self.status, Html(page(self))).into_response();
@@ -141,7 +168,8 @@ impl WebError {
     fn add_retry_after(&self, res: &mut Response) {
         if let Some(wait) = self.retry_after {
             let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
         }
     }
 }
@@ -221,20 +249,37 @@ impl From<&ServiceError> for WebError {
     fn from(e: &ServiceError) -> Self {
         let code = e.code();
         let mut web = match e {
-            ServiceError::Refused { .. } => WebError::new(StatusCode::FORBIDDEN, &code, "error-forbidden"),
+            ServiceError::Refused { .. } => {
+                WebError::new(StatusCode::FORBIDDEN, &code, "error-forbidden")
+            }
             ServiceError::Invalid { field, code } => {
-                WebError::new(StatusCode::UNPROCESSABLE_ENTITY, code, &invalid_key(code)).with_field(*field)
+                WebError::new(StatusCode::UNPROCESSABLE_ENTITY, code, &invalid_key(code))
+                    .with_field(*field)
             }
             ServiceError::Auth(failure) => match failure {
-                AuthFailure::BadCredentials => WebError::new(StatusCode::UNAUTHORIZED, &code, "auth-bad-credentials"),
-                AuthFailure::BadCode => WebError::new(StatusCode::UNAUTHORIZED, &code, "auth-bad-code"),
-                AuthFailure::Locked { .. } => WebError::new(StatusCode::FORBIDDEN, &code, "auth-locked"),
-                AuthFailure::Disabled => WebError::new(StatusCode::FORBIDDEN, &code, "auth-disabled"),
+                AuthFailure::BadCredentials => {
+                    WebError::new(StatusCode::UNAUTHORIZED, &code, "auth-bad-credentials")
+                }
+                AuthFailure::BadCode => {
+                    WebError::new(StatusCode::UNAUTHORIZED, &code, "auth-bad-code")
+                }
+                AuthFailure::Locked { .. } => {
+                    WebError::new(StatusCode::FORBIDDEN, &code, "auth-locked")
+                }
+                AuthFailure::Disabled => {
+                    WebError::new(StatusCode::FORBIDDEN, &code, "auth-disabled")
+                }
                 AuthFailure::SessionExpired => WebError::login_required(LoginRedirect::Expired),
-                AuthFailure::SecondFactorPending => WebError::login_required(LoginRedirect::SecondFactor),
+                AuthFailure::SecondFactorPending => {
+                    WebError::login_required(LoginRedirect::SecondFactor)
+                }
             },
-            ServiceError::NotFound(_) => WebError::new(StatusCode::NOT_FOUND, &code, "error-not-found"),
-            ServiceError::Conflict(_) => WebError::new(StatusCode::CONFLICT, &code, "error-conflict"),
+            ServiceError::NotFound(_) => {
+                WebError::new(StatusCode::NOT_FOUND, &code, "error-not-found")
+            }
+            ServiceError::Conflict(_) => {
+                WebError::new(StatusCode::CONFLICT, &code, "error-conflict")
+            }
             ServiceError::Unavailable(_) => WebError::unavailable(),
             ServiceError::Internal(_) => WebError::internal(),
         };
@@ -268,7 +313,12 @@ mod tests {
     #[test]
     fn service_errors_map_to_the_documented_statuses() {
         let cases = [
-            (ServiceError::Refused { code: "need_to_know" }, 403),
+            (
+                ServiceError::Refused {
+                    code: "need_to_know",
+                },
+                403,
+            ),
             (ServiceError::invalid("username", "username.taken"), 422),
             (ServiceError::Auth(AuthFailure::BadCredentials), 401),
             (ServiceError::Auth(AuthFailure::BadCode), 401),
@@ -298,7 +348,8 @@ mod tests {
     #[test]
     fn rate_limit_sets_retry_after_in_whole_seconds() {
         let locales = crate::i18n::Locales::load().unwrap();
-        let res = WebError::rate_limited(Duration::from_millis(1500)).to_json(&locales.tr(crate::i18n::Lang::En));
+        let res = WebError::rate_limited(Duration::from_millis(1500))
+            .to_json(&locales.tr(crate::i18n::Lang::En));
         assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(res.headers()[header::RETRY_AFTER], "2");
     }

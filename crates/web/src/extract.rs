@@ -25,12 +25,20 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
         if !is_form {
-            return Err(WebError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "form_expected", "error-bad-request"));
+            return Err(WebError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "form_expected",
+                "error-bad-request",
+            ));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|_| WebError::payload_too_large())?;
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| WebError::payload_too_large())?;
         // The parser's message can quote what was typed (a password, a name), so it is
         // not logged.
-        serde_html_form::from_bytes(&bytes).map(Form).map_err(|_| WebError::bad_request("form"))
+        serde_html_form::from_bytes(&bytes)
+            .map(Form)
+            .map_err(|_| WebError::bad_request("form"))
     }
 }
 
@@ -48,11 +56,18 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
                 // serde names the offending field in its message ("missing field `roles`").
                 let text = e.body_text();
                 let field = text.split('`').nth(1).unwrap_or("body").to_owned();
-                Err(WebError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_json", "error-invalid").with_field(field))
+                Err(WebError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_json",
+                    "error-invalid",
+                )
+                .with_field(field))
             }
-            Err(JsonRejection::MissingJsonContentType(_)) => {
-                Err(WebError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "json_expected", "error-json-expected"))
-            }
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(WebError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "json_expected",
+                "error-json-expected",
+            )),
             Err(_) => Err(WebError::bad_request("body")),
         }
     }

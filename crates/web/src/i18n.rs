@@ -8,12 +8,8 @@ use unic_langid::{LanguageIdentifier, langid};
 
 /// Source of every locale, embedded at compile time: one Fluent file per module, the
 /// same file names in every language.
-pub const ZH_CN_FTL: &[(&str, &str)] = &[
-    ("main.ftl", include_str!("../locales/zh-CN/main.ftl")),
-];
-pub const EN_FTL: &[(&str, &str)] = &[
-    ("main.ftl", include_str!("../locales/en/main.ftl")),
-];
+pub const ZH_CN_FTL: &[(&str, &str)] = &[("main.ftl", include_str!("../locales/zh-CN/main.ftl"))];
+pub const EN_FTL: &[(&str, &str)] = &[("main.ftl", include_str!("../locales/en/main.ftl"))];
 
 /// The interface languages: the service's own type, so a session's stored language and
 /// the page language are one value.
@@ -39,7 +35,12 @@ fn sources(lang: Lang) -> &'static [(&'static str, &'static str)] {
 #[derive(Debug, thiserror::Error)]
 pub enum LocaleError {
     #[error("locale {lang}: {file} line {line}: {reason}")]
-    Syntax { lang: &'static str, file: &'static str, line: usize, reason: String },
+    Syntax {
+        lang: &'static str,
+        file: &'static str,
+        line: usize,
+        reason: String,
+    },
     #[error("locale {lang}: message {id:?} defined twice")]
     Duplicate { lang: &'static str, id: String },
 }
@@ -67,7 +68,9 @@ impl fmt::Debug for Locales {
 impl Locales {
     /// Parses the embedded Fluent files; fails with the locale and line of the first error.
     pub fn load() -> Result<Locales, LocaleError> {
-        Ok(Locales { inner: Arc::new([build(Lang::ZhCn)?, build(Lang::En)?]) })
+        Ok(Locales {
+            inner: Arc::new([build(Lang::ZhCn)?, build(Lang::En)?]),
+        })
     }
 
     /// Message ids defined for `lang`.
@@ -84,7 +87,10 @@ impl Locales {
 
     /// A translator bound to one language, handed to templates and error pages.
     pub fn tr(&self, lang: Lang) -> Tr {
-        Tr { locales: self.clone(), lang }
+        Tr {
+            locales: self.clone(),
+            lang,
+        }
     }
 }
 
@@ -97,20 +103,33 @@ fn build(lang: Lang) -> Result<Bundle, LocaleError> {
     for &(file, source) in sources(lang) {
         let resource = FluentResource::try_new(source.to_owned()).map_err(|(_, errors)| {
             let first = &errors[0];
-            let line = source[..first.pos.start.min(source.len())].lines().count().max(1);
-            LocaleError::Syntax { lang: tag, file, line, reason: format!("{:?}", first.kind) }
+            let line = source[..first.pos.start.min(source.len())]
+                .lines()
+                .count()
+                .max(1);
+            LocaleError::Syntax {
+                lang: tag,
+                file,
+                line,
+                reason: format!("{:?}", first.kind),
+            }
         })?;
         for entry in resource.entries() {
             if let fluent_syntax::ast::Entry::Message(m) = entry
                 && !keys.insert(m.id.name.to_owned())
             {
-                return Err(LocaleError::Duplicate { lang: tag, id: m.id.name.to_owned() });
+                return Err(LocaleError::Duplicate {
+                    lang: tag,
+                    id: m.id.name.to_owned(),
+                });
             }
         }
-        bundle.add_resource(resource).map_err(|errors| LocaleError::Duplicate {
-            lang: tag,
-            id: format!("{errors:?}"),
-        })?;
+        bundle
+            .add_resource(resource)
+            .map_err(|errors| LocaleError::Duplicate {
+                lang: tag,
+                id: format!("{errors:?}"),
+            })?;
     }
     Ok(Bundle { bundle, keys })
 }
@@ -167,7 +186,12 @@ impl Tr {
         let mut errors = Vec::new();
         let text: Cow<'_, str> = bundle.format_pattern(pattern, args, &mut errors);
         if !errors.is_empty() {
-            tracing::warn!(key, lang = self.lang.as_str(), ?errors, "translation formatting");
+            tracing::warn!(
+                key,
+                lang = self.lang.as_str(),
+                ?errors,
+                "translation formatting"
+            );
         }
         text.into_owned()
     }
@@ -184,7 +208,10 @@ mod tests {
         let en = locales.keys(Lang::En);
         let only_zh: Vec<_> = zh.difference(en).collect();
         let only_en: Vec<_> = en.difference(zh).collect();
-        assert!(only_zh.is_empty() && only_en.is_empty(), "only zh-CN: {only_zh:?}; only en: {only_en:?}");
+        assert!(
+            only_zh.is_empty() && only_en.is_empty(),
+            "only zh-CN: {only_zh:?}; only en: {only_en:?}"
+        );
         assert!(zh.len() > 20);
     }
 

@@ -92,7 +92,14 @@ impl AppState {
     pub fn new(app: App, config: WebConfig) -> Result<AppState, LocaleError> {
         let locales = Locales::load()?;
         let limiter = LoginLimiter::new(config.login_rate);
-        Ok(AppState { inner: Arc::new(StateInner { app, config, locales, limiter }) })
+        Ok(AppState {
+            inner: Arc::new(StateInner {
+                app,
+                config,
+                locales,
+                limiter,
+            }),
+        })
     }
 
     pub fn app(&self) -> &App {
@@ -124,12 +131,20 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .fallback(fallback)
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
-        .layer(middleware::from_fn_with_state(state.clone(), context::middleware))
-        .layer(middleware::map_response(move |mut res: Response| async move {
-            security::headers::apply(res.headers_mut(), hsts);
-            res
-        }))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            context::middleware,
+        ))
+        .layer(middleware::map_response(
+            move |mut res: Response| async move {
+                security::headers::apply(res.headers_mut(), hsts);
+                res
+            },
+        ))
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(middleware::from_fn(access_log))
         .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
@@ -144,7 +159,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     let service = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 async fn fallback() -> WebError {
@@ -171,13 +188,22 @@ async fn readyz(State(state): State<AppState>) -> Response {
 /// (queries can carry search terms about people), status, latency, request id and user
 /// id. The request id also tags every line logged while handling the request.
 async fn access_log(req: Request, next: Next) -> Response {
-    let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_owned();
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
     let span = tracing::info_span!("request", request_id = %request_id);
     let started = std::time::Instant::now();
     let res = next.run(req).instrument(span.clone()).await;
-    let user = res.extensions().get::<LoggedUser>().map(|u| u.0.as_str()).unwrap_or("-");
+    let user = res
+        .extensions()
+        .get::<LoggedUser>()
+        .map(|u| u.0.as_str())
+        .unwrap_or("-");
     span.in_scope(|| {
         tracing::info!(
             method = %method,

@@ -27,7 +27,14 @@ async fn assert_refused(b: &common::Browser, pages: &[&str], api: &[&str]) {
     for path in api {
         let res = b.get_json(path).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{path} must be refused");
-        assert!(res.json()["error"]["code"].as_str().unwrap().starts_with("refused."), "{}", res.body);
+        assert!(
+            res.json()["error"]["code"]
+                .as_str()
+                .unwrap()
+                .starts_with("refused."),
+            "{}",
+            res.body
+        );
     }
 }
 
@@ -35,7 +42,11 @@ async fn admin_manages_users_but_cannot_read_the_audit_log(app: &TestApp) {
     let b = app.signed_in("admin").await;
     assert_refused(&b, AUDIT_ONLY_PAGES, AUDIT_ONLY_API).await;
     let home = b.get_page("/").await;
-    assert!(home.body.contains("href=\"/admin/users\"") && !home.body.contains("href=\"/audit\""), "{}", home.body);
+    assert!(
+        home.body.contains("href=\"/admin/users\"") && !home.body.contains("href=\"/audit\""),
+        "{}",
+        home.body
+    );
     for path in ADMIN_ONLY_PAGES {
         assert_eq!(b.get_page(path).await.status, StatusCode::OK, "{path}");
     }
@@ -44,7 +55,13 @@ async fn admin_manages_users_but_cannot_read_the_audit_log(app: &TestApp) {
     let res = b
         .post_form(
             "/admin/users",
-            &[("username", "caseworker.health"), ("display_name", "示例·卫生社工"), ("phone", ""), ("unit_id", "health"), ("roles", "caseworker")],
+            &[
+                ("username", "caseworker.health"),
+                ("display_name", "示例·卫生社工"),
+                ("phone", ""),
+                ("unit_id", "health"),
+                ("roles", "caseworker"),
+            ],
         )
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
@@ -54,15 +71,33 @@ async fn admin_manages_users_but_cannot_read_the_audit_log(app: &TestApp) {
     let again = b
         .post_form(
             "/admin/users",
-            &[("username", "caseworker.health"), ("display_name", "示例·重复"), ("unit_id", "health"), ("roles", "caseworker")],
+            &[
+                ("username", "caseworker.health"),
+                ("display_name", "示例·重复"),
+                ("unit_id", "health"),
+                ("roles", "caseworker"),
+            ],
         )
         .await;
-    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", again.body);
+    assert_eq!(
+        again.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        again.body
+    );
     again.assert_contains("id=\"username-error\"");
     again.assert_contains("value=\"示例·重复\"");
     // An invalid username is explained beside the field.
     let bad = b
-        .post_form("/admin/users", &[("username", "-x"), ("display_name", "示例"), ("unit_id", "health"), ("roles", "caseworker")])
+        .post_form(
+            "/admin/users",
+            &[
+                ("username", "-x"),
+                ("display_name", "示例"),
+                ("unit_id", "health"),
+                ("roles", "caseworker"),
+            ],
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     bad.assert_contains("id=\"username-error\"");
@@ -72,7 +107,13 @@ async fn auditor_reads_the_audit_log_but_cannot_manage_users(app: &TestApp) {
     let b = app.signed_in("auditor").await;
     assert_refused(&b, ADMIN_ONLY_PAGES, ADMIN_ONLY_API).await;
     let users_id = "some-user";
-    let res = b.send_json(Method::POST, &format!("/api/v1/users/{users_id}/disable"), &serde_json::json!({})).await;
+    let res = b
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/users/{users_id}/disable"),
+            &serde_json::json!({}),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
     let page = b.get_page("/audit").await;
     assert_eq!(page.status, StatusCode::OK);
@@ -94,9 +135,21 @@ async fn auditor_reads_the_audit_log_but_cannot_manage_users(app: &TestApp) {
 }
 
 async fn other_roles_reach_neither_administration_nor_audit(app: &TestApp) {
-    for username in ["investigator", "caseworker", "lab", "office", "convenor", "liaison.psb"] {
+    for username in [
+        "investigator",
+        "caseworker",
+        "lab",
+        "office",
+        "convenor",
+        "liaison.psb",
+    ] {
         let b = app.signed_in(username).await;
-        assert_refused(&b, &[ADMIN_ONLY_PAGES, AUDIT_ONLY_PAGES].concat(), &[ADMIN_ONLY_API, AUDIT_ONLY_API].concat()).await;
+        assert_refused(
+            &b,
+            &[ADMIN_ONLY_PAGES, AUDIT_ONLY_PAGES].concat(),
+            &[ADMIN_ONLY_API, AUDIT_ONLY_API].concat(),
+        )
+        .await;
         let home = b.get_page("/").await;
         assert!(
             !home.body.contains("href=\"/admin/users\"") && !home.body.contains("href=\"/audit\""),
@@ -112,7 +165,12 @@ async fn anonymous_requests_are_sent_to_login(app: &TestApp) {
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{path}");
         assert_eq!(res.location(), Some("/login"), "{path}");
     }
-    for path in ["/api/v1/me", "/api/v1/units", "/api/v1/users", "/api/v1/audit"] {
+    for path in [
+        "/api/v1/me",
+        "/api/v1/units",
+        "/api/v1/users",
+        "/api/v1/audit",
+    ] {
         let res = b.get_json(path).await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{path}");
         assert_eq!(res.json()["error"]["code"], "auth.login_required");

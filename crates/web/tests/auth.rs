@@ -32,7 +32,12 @@ async fn session_id_rotates_at_login(app: &TestApp) {
     let acc = app.account("auditor").clone();
     let b = app.browser();
     b.get_page("/login").await;
-    let res = b.post_form("/login", &[("username", &acc.username), ("password", &acc.password)]).await;
+    let res = b
+        .post_form(
+            "/login",
+            &[("username", &acc.username), ("password", &acc.password)],
+        )
+        .await;
     assert_eq!(res.location(), Some("/login/totp"));
     let pending = b.cookie("fg_session").expect("a pending session cookie");
     // The pending session opens no page.
@@ -59,21 +64,47 @@ async fn five_wrong_passwords_lock_the_account(app: &TestApp) {
     let b = app.browser();
     b.get_page("/login").await;
     for i in 1..=4 {
-        let res = b.post_form("/login", &[("username", &acc.username), ("password", "wrong-password-1")]).await;
+        let res = b
+            .post_form(
+                "/login",
+                &[
+                    ("username", &acc.username),
+                    ("password", "wrong-password-1"),
+                ],
+            )
+            .await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED, "attempt {i}");
         res.assert_contains("用户名或密码错误");
         res.assert_contains("value=\"caseworker\"");
     }
-    let fifth = b.post_form("/login", &[("username", &acc.username), ("password", "wrong-password-1")]).await;
+    let fifth = b
+        .post_form(
+            "/login",
+            &[
+                ("username", &acc.username),
+                ("password", "wrong-password-1"),
+            ],
+        )
+        .await;
     assert_eq!(fifth.status, StatusCode::FORBIDDEN);
     fifth.assert_contains("账户已被锁定至");
     // Even the right password is refused now.
-    let right = b.post_form("/login", &[("username", &acc.username), ("password", &acc.password)]).await;
+    let right = b
+        .post_form(
+            "/login",
+            &[("username", &acc.username), ("password", &acc.password)],
+        )
+        .await;
     assert_eq!(right.status, StatusCode::FORBIDDEN);
     assert!(b.cookie("fg_session").is_none());
     // After the lock time the account opens again.
     app.service.clock().advance_secs(16 * 60);
-    let later = b.post_form("/login", &[("username", &acc.username), ("password", &acc.password)]).await;
+    let later = b
+        .post_form(
+            "/login",
+            &[("username", &acc.username), ("password", &acc.password)],
+        )
+        .await;
     assert_eq!(later.status, StatusCode::SEE_OTHER, "{}", later.body);
 }
 
@@ -82,13 +113,21 @@ async fn wrong_totp_code_is_refused_with_a_message(app: &TestApp) {
     let b = app.browser();
     b.set_cookie("lang", "en");
     b.get_page("/login").await;
-    let res = b.post_form("/login", &[("username", &acc.username), ("password", &acc.password)]).await;
+    let res = b
+        .post_form(
+            "/login",
+            &[("username", &acc.username), ("password", &acc.password)],
+        )
+        .await;
     assert_eq!(res.location(), Some("/login/totp"));
     b.get_page("/login/totp").await;
     // Past the step used at enrolment, which would be refused as a replay.
     app.service.clock().advance_secs(30);
     let real = code_for(acc.totp_secret.as_ref().unwrap(), &app.service);
-    let wrong = format!("{:06}", (real.parse::<u32>().unwrap() + 500_000) % 1_000_000);
+    let wrong = format!(
+        "{:06}",
+        (real.parse::<u32>().unwrap() + 500_000) % 1_000_000
+    );
     let res = b.post_form("/login/totp", &[("code", &wrong)]).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     res.assert_contains("Wrong or expired code");
@@ -116,24 +155,46 @@ async fn first_login_enrols_an_authenticator(app: &TestApp) {
     // An admin resets the investigator's authenticator; the next login must enrol.
     let admin = app.signed_in("admin").await;
     let users = admin.get_json("/api/v1/users").await.json();
-    let id = users.as_array().unwrap().iter().find(|u| u["username"] == "investigator2").unwrap()["id"]
+    let id = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "investigator2")
+        .unwrap()["id"]
         .as_str()
         .unwrap()
         .to_owned();
-    let res = admin.send_json(Method::POST, &format!("/api/v1/users/{id}/reset-2fa"), &serde_json::json!({})).await;
+    let res = admin
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/users/{id}/reset-2fa"),
+            &serde_json::json!({}),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.json()["totp_enrolled"], false);
 
     let acc = app.account("investigator2").clone();
     let b = app.browser();
     b.get_page("/login").await;
-    let res = b.post_form("/login", &[("username", &acc.username), ("password", &acc.password)]).await;
+    let res = b
+        .post_form(
+            "/login",
+            &[("username", &acc.username), ("password", &acc.password)],
+        )
+        .await;
     assert_eq!(res.location(), Some("/login/enrol"));
     let page = b.get_page("/login/enrol").await;
     assert_eq!(page.status, StatusCode::OK);
     page.assert_contains("<svg");
-    let at = page.body.find("id=\"totp-secret\">").expect("the secret is shown") + "id=\"totp-secret\">".len();
-    let secret = page.body[at..at + page.body[at..].find('<').unwrap()].trim().to_owned();
+    let at = page
+        .body
+        .find("id=\"totp-secret\">")
+        .expect("the secret is shown")
+        + "id=\"totp-secret\">".len();
+    let secret = page.body[at..at + page.body[at..].find('<').unwrap()]
+        .trim()
+        .to_owned();
     let wrong = b.post_form("/login/enrol", &[("code", "12345")]).await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     wrong.assert_contains(&secret);
@@ -152,7 +213,10 @@ async fn logout_ends_the_session(app: &TestApp) {
     assert!(b.cookie("fg_session").is_none());
     let replay = app.browser();
     replay.set_cookie("fg_session", &token);
-    assert_eq!(replay.get_json("/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        replay.get_json("/api/v1/me").await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 async fn login_attempts_are_rate_limited(app: &TestApp) {
@@ -162,7 +226,12 @@ async fn login_attempts_are_rate_limited(app: &TestApp) {
     b.get_page("/login").await;
     let mut statuses = Vec::new();
     for _ in 0..11 {
-        let res = b.post_form("/login", &[("username", "nobody.here"), ("password", "guess-guess-1")]).await;
+        let res = b
+            .post_form(
+                "/login",
+                &[("username", "nobody.here"), ("password", "guess-guess-1")],
+            )
+            .await;
         statuses.push(res.status);
         if res.status == StatusCode::TOO_MANY_REQUESTS {
             res.assert_contains("尝试次数过多");
@@ -183,7 +252,10 @@ async fn initial_password_must_be_changed_first(app: &TestApp) {
         )
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
-    let initial = created.json()["initial_password"].as_str().unwrap().to_owned();
+    let initial = created.json()["initial_password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let b = app.browser();
     b.login("liaison.new", &initial, None).await;
     let res = b.get_page("/units").await;
@@ -192,14 +264,25 @@ async fn initial_password_must_be_changed_first(app: &TestApp) {
     let account = b.get_page("/account").await;
     account.assert_contains("初始密码");
     let mismatch = b
-        .post_form("/account/password", &[("current_password", &initial), ("new_password", "Neue-Passwort-2024"), ("confirm_password", "other")])
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", &initial),
+                ("new_password", "Neue-Passwort-2024"),
+                ("confirm_password", "other"),
+            ],
+        )
         .await;
     assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
     mismatch.assert_contains("两次输入的新密码不一致");
     let ok = b
         .post_form(
             "/account/password",
-            &[("current_password", &initial), ("new_password", "Neue-Passwort-2024"), ("confirm_password", "Neue-Passwort-2024")],
+            &[
+                ("current_password", &initial),
+                ("new_password", "Neue-Passwort-2024"),
+                ("confirm_password", "Neue-Passwort-2024"),
+            ],
         )
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);

@@ -36,22 +36,37 @@ fn find_chromedriver() -> Option<PathBuf> {
         return Some(PathBuf::from(p)).filter(|p| p.exists());
     }
     std::env::var_os("PATH")
-        .map(|paths| std::env::split_paths(&paths).map(|d| d.join("chromedriver")).collect::<Vec<_>>())
+        .map(|paths| {
+            std::env::split_paths(&paths)
+                .map(|d| d.join("chromedriver"))
+                .collect::<Vec<_>>()
+        })
         .unwrap_or_default()
         .into_iter()
-        .chain([PathBuf::from("/usr/bin/chromedriver"), PathBuf::from("/usr/lib/chromium/chromedriver")])
+        .chain([
+            PathBuf::from("/usr/bin/chromedriver"),
+            PathBuf::from("/usr/lib/chromium/chromedriver"),
+        ])
         .find(|p| p.is_file())
 }
 
 fn find_chromium() -> Option<PathBuf> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .into_iter()
-        .map(PathBuf::from)
-        .find(|p| p.is_file())
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .into_iter()
+    .map(PathBuf::from)
+    .find(|p| p.is_file())
 }
 
 async fn start_driver(path: &PathBuf) -> Driver {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let child = Command::new(path)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
@@ -59,7 +74,11 @@ async fn start_driver(path: &PathBuf) -> Driver {
         .spawn()
         .unwrap_or_else(|e| panic!("starting {}: {e}", path.display()));
     let profile = tempfile::tempdir().expect("a fresh browser profile folder");
-    let driver = Driver { child, url: format!("http://127.0.0.1:{port}"), _profile: profile };
+    let driver = Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+        _profile: profile,
+    };
     let http = reqwest::Client::new();
     for _ in 0..400 {
         if let Ok(r) = http.get(format!("{}/status", driver.url)).send().await
@@ -77,7 +96,9 @@ async fn a_person_logs_in_switches_language_and_reads_the_directory() {
     let skip = std::env::var("FANGUAI_SKIP_BROWSER").is_ok_and(|v| v == "1");
     let (Some(chromedriver), Some(chromium)) = (find_chromedriver(), find_chromium()) else {
         if skip {
-            eprintln!("browser test skipped: FANGUAI_SKIP_BROWSER=1 and chromedriver/chromium are not installed");
+            eprintln!(
+                "browser test skipped: FANGUAI_SKIP_BROWSER=1 and chromedriver/chromium are not installed"
+            );
             return;
         }
         panic!(
@@ -85,7 +106,9 @@ async fn a_person_logs_in_switches_language_and_reads_the_directory() {
 set FANGUAI_SKIP_BROWSER=1 to skip it on a machine without them"
         );
     };
-    let app = TestApp::start(Backend::Sqlite, TestApp::config()).await.expect("SQLite is always available");
+    let app = TestApp::start(Backend::Sqlite, TestApp::config())
+        .await
+        .expect("SQLite is always available");
     let driver = start_driver(&chromedriver).await;
 
     let mut caps = serde_json::Map::new();
@@ -110,38 +133,85 @@ set FANGUAI_SKIP_BROWSER=1 to skip it on a machine without them"
     let result = async {
         let acc = app.account("office").clone();
         client.goto(&format!("{}/login", app.base)).await?;
-        client.find(Locator::Css("#username")).await?.send_keys(&acc.username).await?;
-        client.find(Locator::Css("#password")).await?.send_keys(&acc.password).await?;
-        client.find(Locator::Css("#login-submit")).await?.click().await?;
+        client
+            .find(Locator::Css("#username"))
+            .await?
+            .send_keys(&acc.username)
+            .await?;
+        client
+            .find(Locator::Css("#password"))
+            .await?
+            .send_keys(&acc.password)
+            .await?;
+        client
+            .find(Locator::Css("#login-submit"))
+            .await?
+            .click()
+            .await?;
 
         let code_field = client.wait().for_element(Locator::Css("#code")).await?;
         app.service.clock().advance_secs(30);
         let code = code_for(acc.totp_secret.as_ref().unwrap(), &app.service);
         code_field.send_keys(&code).await?;
-        client.find(Locator::Css("#totp-submit")).await?.click().await?;
+        client
+            .find(Locator::Css("#totp-submit"))
+            .await?
+            .click()
+            .await?;
 
-        let unit = client.wait().for_element(Locator::Css("#home-unit")).await?;
+        let unit = client
+            .wait()
+            .for_element(Locator::Css("#home-unit"))
+            .await?;
         assert_eq!(unit.text().await?, "市公安局");
-        let html_lang = client.find(Locator::Css("html")).await?.attr("lang").await?;
+        let html_lang = client
+            .find(Locator::Css("html"))
+            .await?
+            .attr("lang")
+            .await?;
         assert_eq!(html_lang.as_deref(), Some("zh-CN"));
 
-        client.find(Locator::Css("#switch-lang")).await?.click().await?;
+        client
+            .find(Locator::Css("#switch-lang"))
+            .await?
+            .click()
+            .await?;
         client
             .wait()
             .for_element(Locator::XPath("//html[@lang='en']"))
             .await?;
-        assert_eq!(client.find(Locator::Css("#home-unit")).await?.text().await?, "Municipal Public Security Bureau");
+        assert_eq!(
+            client
+                .find(Locator::Css("#home-unit"))
+                .await?
+                .text()
+                .await?,
+            "Municipal Public Security Bureau"
+        );
 
-        client.find(Locator::LinkText("Member units")).await?.click().await?;
-        let first = client.wait().for_element(Locator::Css("#unit-list .unit-name")).await?;
+        client
+            .find(Locator::LinkText("Member units"))
+            .await?
+            .click()
+            .await?;
+        let first = client
+            .wait()
+            .for_element(Locator::Css("#unit-list .unit-name"))
+            .await?;
         assert_eq!(first.text().await?, "Municipal Public Security Bureau");
-        let names = client.find_all(Locator::Css("#unit-list .unit-name")).await?;
+        let names = client
+            .find_all(Locator::Css("#unit-list .unit-name"))
+            .await?;
         assert_eq!(names.len(), 24);
         assert_eq!(names[23].text().await?, "Municipal Women's Federation");
 
         // The choice survives a new page load.
         client.goto(&format!("{}/", app.base)).await?;
-        let html_lang = client.find(Locator::Css("html")).await?.attr("lang").await?;
+        let html_lang = client
+            .find(Locator::Css("html"))
+            .await?
+            .attr("lang")
+            .await?;
         assert_eq!(html_lang.as_deref(), Some("en"));
         Ok::<(), fantoccini::error::CmdError>(())
     }

@@ -62,7 +62,11 @@ fn every_key_used_in_templates_and_handlers_exists() {
     for f in &sources {
         used.extend(keys_used(&fs::read_to_string(f).unwrap()));
     }
-    assert!(used.len() > 100, "the scan found only {} keys; is it still reading the templates?", used.len());
+    assert!(
+        used.len() > 100,
+        "the scan found only {} keys; is it still reading the templates?",
+        used.len()
+    );
     let l = locales();
     for lang in LANGS {
         let missing: Vec<_> = used.iter().filter(|k| !l.keys(lang).contains(*k)).collect();
@@ -84,8 +88,13 @@ fn every_capability_of_the_policy_has_a_description() {
 #[test]
 fn every_error_key_and_notice_exists() {
     let l = locales();
-    let mut keys: Vec<String> = fanguai_web::error::MESSAGE_KEYS.iter().map(|k| k.to_string()).collect();
-    keys.extend(["assigned", "disabled", "enabled", "reset-2fa"].map(|d| format!("users-done-{d}")));
+    let mut keys: Vec<String> = fanguai_web::error::MESSAGE_KEYS
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
+    keys.extend(
+        ["assigned", "disabled", "enabled", "reset-2fa"].map(|d| format!("users-done-{d}")),
+    );
     keys.extend(["password", "2fa"].map(|d| format!("account-done-{d}")));
     for lang in LANGS {
         for k in &keys {

@@ -33,9 +33,12 @@ async fn log_lines_carry_request_ids_and_no_secrets() {
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .finish();
-    tracing::subscriber::set_global_default(subscriber).expect("the only subscriber of this test binary");
+    tracing::subscriber::set_global_default(subscriber)
+        .expect("the only subscriber of this test binary");
 
-    let app = TestApp::start(Backend::Sqlite, TestApp::config()).await.expect("SQLite is always available");
+    let app = TestApp::start(Backend::Sqlite, TestApp::config())
+        .await
+        .expect("SQLite is always available");
     let admin = app.signed_in("admin").await;
     let session_token = admin.cookie("fg_session").unwrap();
     let csrf = admin.csrf();
@@ -60,18 +63,33 @@ async fn log_lines_carry_request_ids_and_no_secrets() {
 
     let guesser = app.browser();
     guesser.get_page("/login").await;
-    guesser.post_form("/login", &[("username", "admin"), ("password", "Wrong-Guess-Secret-42")]).await;
+    guesser
+        .post_form(
+            "/login",
+            &[("username", "admin"), ("password", "Wrong-Guess-Secret-42")],
+        )
+        .await;
     let admin_totp = app.account("admin").totp_secret.clone().unwrap();
     app.stop().await;
 
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(
-        log.lines().any(|l| l.contains("request_id=") && l.contains("method=POST") && l.contains("path=/admin/users") && l.contains("status=201")),
+        log.lines().any(|l| l.contains("request_id=")
+            && l.contains("method=POST")
+            && l.contains("path=/admin/users")
+            && l.contains("status=201")),
         "no access line for the user creation:\n{log}"
     );
-    assert!(log.lines().any(|l| l.contains("path=/audit") && l.contains("status=403")), "{log}");
+    assert!(
+        log.lines()
+            .any(|l| l.contains("path=/audit") && l.contains("status=403")),
+        "{log}"
+    );
     let admin_id = app_user_id(&log);
-    assert!(admin_id.is_some(), "access lines name the signed-in user:\n{log}");
+    assert!(
+        admin_id.is_some(),
+        "access lines name the signed-in user:\n{log}"
+    );
 
     for secret in [
         TEST_PASSWORD,
@@ -89,5 +107,8 @@ async fn log_lines_carry_request_ids_and_no_secrets() {
 }
 
 fn app_user_id(log: &str) -> Option<&str> {
-    log.split("user_id=").nth(1).map(|rest| rest.split_whitespace().next().unwrap_or_default()).filter(|id| *id != "-")
+    log.split("user_id=")
+        .nth(1)
+        .map(|rest| rest.split_whitespace().next().unwrap_or_default())
+        .filter(|id| *id != "-")
 }

@@ -18,7 +18,9 @@ async fn language_choice_is_remembered(app: &TestApp) {
     let login = b.get_page("/login").await;
     login.assert_contains("<html lang=\"zh-CN\">");
     login.assert_contains("用户名");
-    let res = b.post_form("/lang", &[("lang", "en"), ("next", "/login")]).await;
+    let res = b
+        .post_form("/lang", &[("lang", "en"), ("next", "/login")])
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(res.location(), Some("/login"));
     assert_eq!(b.cookie("lang").as_deref(), Some("en"));
@@ -34,11 +36,16 @@ async fn language_choice_is_remembered(app: &TestApp) {
     assert_eq!(me["lang"], "en");
     b.get_page("/").await.assert_contains("<html lang=\"en\">");
     // Switching back while signed in changes both.
-    b.post_form("/lang", &[("lang", "zh-CN"), ("next", "/units")]).await;
+    b.post_form("/lang", &[("lang", "zh-CN"), ("next", "/units")])
+        .await;
     b.forget_cookie("lang");
-    b.get_page("/units").await.assert_contains("<html lang=\"zh-CN\">");
+    b.get_page("/units")
+        .await
+        .assert_contains("<html lang=\"zh-CN\">");
     // An unsafe "next" never leads off the site.
-    let res = b.post_form("/lang", &[("lang", "en"), ("next", "//evil.example/")]).await;
+    let res = b
+        .post_form("/lang", &[("lang", "en"), ("next", "//evil.example/")])
+        .await;
     assert_eq!(res.location(), Some("/"));
 }
 
@@ -68,8 +75,16 @@ async fn home_lists_what_the_policy_allows(app: &TestApp) {
     home.assert_contains("查阅审计日志");
     assert!(!home.body.contains("管理用户账户"));
     let me = b.get_json("/api/v1/me").await.json();
-    let perms: Vec<&str> = me["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
-    assert!(perms.contains(&"audit_log") && !perms.contains(&"users"), "{perms:?}");
+    let perms: Vec<&str> = me["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert!(
+        perms.contains(&"audit_log") && !perms.contains(&"users"),
+        "{perms:?}"
+    );
 }
 
 async fn admin_actions_work_through_the_api(app: &TestApp) {
@@ -84,37 +99,78 @@ async fn admin_actions_work_through_the_api(app: &TestApp) {
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     let user = created.json()["user"].clone();
     let id = user["id"].as_str().unwrap();
-    assert_ne!(user["phone_masked"], "17000000999", "the admin sees the phone masked");
+    assert_ne!(
+        user["phone_masked"], "17000000999",
+        "the admin sees the phone masked"
+    );
     let invalid = b
         .send_json(Method::POST, "/api/v1/users", &serde_json::json!({"username": "x", "display_name": "示例", "unit_id": "justice", "roles": ["caseworker"]}))
         .await;
     assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(invalid.json()["error"]["field"], "username");
     assert_eq!(invalid.json()["error"]["code"], "username.too_short");
-    let missing = b.send_json(Method::POST, "/api/v1/users", &serde_json::json!({"username": "abc"})).await;
+    let missing = b
+        .send_json(
+            Method::POST,
+            "/api/v1/users",
+            &serde_json::json!({"username": "abc"}),
+        )
+        .await;
     assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     let moved = b
-        .send_json(Method::PUT, &format!("/api/v1/users/{id}/assignment"), &serde_json::json!({"unit_id": "health", "roles": ["caseworker", "liaison"]}))
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/users/{id}/assignment"),
+            &serde_json::json!({"unit_id": "health", "roles": ["caseworker", "liaison"]}),
+        )
         .await;
     assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
     assert_eq!(moved.json()["unit_id"], "health");
-    let reset = b.send_json(Method::POST, &format!("/api/v1/users/{id}/reset-password"), &serde_json::json!({})).await;
+    let reset = b
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/users/{id}/reset-password"),
+            &serde_json::json!({}),
+        )
+        .await;
     assert_eq!(reset.status, StatusCode::OK);
     assert!(reset.json()["initial_password"].as_str().unwrap().len() >= 12);
-    let disabled = b.send_json(Method::POST, &format!("/api/v1/users/{id}/disable"), &serde_json::json!({})).await;
+    let disabled = b
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/users/{id}/disable"),
+            &serde_json::json!({}),
+        )
+        .await;
     assert_eq!(disabled.json()["disabled"], true);
-    let enabled = b.send_json(Method::POST, &format!("/api/v1/users/{id}/enable"), &serde_json::json!({})).await;
+    let enabled = b
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/users/{id}/enable"),
+            &serde_json::json!({}),
+        )
+        .await;
     assert_eq!(enabled.json()["disabled"], false);
-    let unknown = b.send_json(Method::POST, "/api/v1/users/no-such-id/disable", &serde_json::json!({})).await;
+    let unknown = b
+        .send_json(
+            Method::POST,
+            "/api/v1/users/no-such-id/disable",
+            &serde_json::json!({}),
+        )
+        .await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 
     // The same through the pages.
     let list = b.get_page("/admin/users").await;
     list.assert_contains("api.user");
-    let res = b.post_form(&format!("/admin/users/{id}/disable"), &[]).await;
+    let res = b
+        .post_form(&format!("/admin/users/{id}/disable"), &[])
+        .await;
     assert_eq!(res.location(), Some("/admin/users?done=disabled"));
-    b.get_page("/admin/users?done=disabled").await.assert_contains("账户已停用");
+    b.get_page("/admin/users?done=disabled")
+        .await
+        .assert_contains("账户已停用");
 }
 
 async fn openapi_document_lists_the_paths(app: &TestApp) {
@@ -136,7 +192,10 @@ async fn openapi_document_lists_the_paths(app: &TestApp) {
         "/api/v1/audit",
         "/api/v1/audit/verify",
     ] {
-        assert!(paths.contains_key(p), "{p} missing from the OpenAPI document");
+        assert!(
+            paths.contains_key(p),
+            "{p} missing from the OpenAPI document"
+        );
     }
     assert!(paths["/api/v1/users"].get("post").is_some());
     assert!(paths["/api/v1/users/{id}/assignment"].get("put").is_some());

@@ -35,9 +35,16 @@ base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
         assert!(!h.contains_key(header::STRICT_TRANSPORT_SECURITY));
     }
     // No inline script or style anywhere in the page: everything comes from /static.
-    assert!(!login.body.contains("<script>") && !login.body.contains("style="), "{}", login.body);
+    assert!(
+        !login.body.contains("<script>") && !login.body.contains("style="),
+        "{}",
+        login.body
+    );
     for c in login.set_cookies() {
-        assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict") && c.contains("Path=/"), "{c}");
+        assert!(
+            c.contains("HttpOnly") && c.contains("SameSite=Strict") && c.contains("Path=/"),
+            "{c}"
+        );
     }
 }
 
@@ -47,7 +54,13 @@ async fn writes_without_the_csrf_token_are_refused(app: &TestApp) {
     let b = app.browser();
     b.get_page("/login").await;
     let no_token = b
-        .post_form_raw("/login", &[("username".into(), admin.username.clone()), ("password".into(), admin.password.clone())])
+        .post_form_raw(
+            "/login",
+            &[
+                ("username".into(), admin.username.clone()),
+                ("password".into(), admin.password.clone()),
+            ],
+        )
         .await;
     assert_eq!(no_token.status, StatusCode::FORBIDDEN);
     no_token.assert_contains("表单已失效");
@@ -62,12 +75,21 @@ async fn writes_without_the_csrf_token_are_refused(app: &TestApp) {
         )
         .await;
     assert_eq!(wrong.status, StatusCode::FORBIDDEN);
-    assert!(b.cookie("fg_session").is_none(), "no session may start without the token");
+    assert!(
+        b.cookie("fg_session").is_none(),
+        "no session may start without the token"
+    );
 
     // Signed in: forms and API writes need the session's token.
     let b = app.signed_in("admin").await;
     let users = b.get_json("/api/v1/users").await;
-    let some_id = users.json().as_array().unwrap().iter().find(|u| u["username"] == "caseworker").unwrap()["id"]
+    let some_id = users
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "caseworker")
+        .unwrap()["id"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -75,16 +97,31 @@ async fn writes_without_the_csrf_token_are_refused(app: &TestApp) {
     let res = b.post_form_raw(&path, &[]).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     let res = b
-        .request(Method::POST, &format!("/api/v1/users/{some_id}/disable"), |r| r.header("x-csrf-token", "f".repeat(64)))
+        .request(
+            Method::POST,
+            &format!("/api/v1/users/{some_id}/disable"),
+            |r| r.header("x-csrf-token", "f".repeat(64)),
+        )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert_eq!(res.json()["error"]["code"], "csrf");
     // The account was not touched.
     let after = b.get_json("/api/v1/users").await.json();
-    let user = after.as_array().unwrap().iter().find(|u| u["id"] == some_id.as_str()).unwrap();
+    let user = after
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == some_id.as_str())
+        .unwrap();
     assert_eq!(user["disabled"], false);
     // With the header the same write goes through.
-    let ok = b.send_json(Method::POST, &format!("/api/v1/users/{some_id}/disable"), &serde_json::json!({})).await;
+    let ok = b
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/users/{some_id}/disable"),
+            &serde_json::json!({}),
+        )
+        .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
     assert_eq!(ok.json()["disabled"], true);
 }
@@ -95,7 +132,14 @@ async fn oversized_bodies_get_a_localized_413(app: &TestApp) {
     let big = "x".repeat(2 * 1024 * 1024);
     let csrf = b.csrf();
     let res = b
-        .post_form_raw("/login", &[("username".into(), big.clone()), ("password".into(), "p".into()), ("csrf".into(), csrf)])
+        .post_form_raw(
+            "/login",
+            &[
+                ("username".into(), big.clone()),
+                ("password".into(), "p".into()),
+                ("csrf".into(), csrf),
+            ],
+        )
         .await;
     assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
     res.assert_contains("提交的内容过大");
@@ -111,7 +155,12 @@ async fn unknown_routes_get_a_localized_404(app: &TestApp) {
     let b = app.browser();
     let page = b.get_page("/no/such/page").await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
-    assert!(page.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        page.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
     page.assert_contains("找不到您要访问的页面");
     page.assert_contains("<html lang=\"zh-CN\">");
 
@@ -123,7 +172,10 @@ async fn unknown_routes_get_a_localized_404(app: &TestApp) {
     let api = b.get_json("/api/v1/no-such-thing").await;
     assert_eq!(api.status, StatusCode::NOT_FOUND);
     assert_eq!(api.json()["error"]["code"], "not_found");
-    assert_eq!(api.json()["error"]["message"], "The page you asked for does not exist.");
+    assert_eq!(
+        api.json()["error"]["message"],
+        "The page you asked for does not exist."
+    );
 
     b.forget_cookie("lang");
     let wrong_method = b.get_page("/logout").await;
@@ -136,7 +188,11 @@ async fn request_ids_are_generated_or_propagated(app: &TestApp) {
     let generated = b.get_page("/healthz").await;
     let id = generated.headers["x-request-id"].to_str().unwrap();
     assert_eq!(id.len(), 36, "a UUID: {id}");
-    let given = b.request(Method::GET, "/healthz", |r| r.header("x-request-id", "trace-42")).await;
+    let given = b
+        .request(Method::GET, "/healthz", |r| {
+            r.header("x-request-id", "trace-42")
+        })
+        .await;
     assert_eq!(given.headers["x-request-id"], "trace-42");
 }
 
@@ -148,19 +204,39 @@ async fn static_assets_are_fingerprinted_and_cached(app: &TestApp) {
     let url = &rest[..rest.find('"').unwrap()];
     let css = b.get_page(url).await;
     assert_eq!(css.status, StatusCode::OK);
-    assert_eq!(css.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
-    assert!(css.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/"));
-    let htmx = &page.body[page.body.find("vendor/htmx.min.js").expect("htmx is linked") - 30..];
+    assert_eq!(
+        css.headers[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+    assert!(
+        css.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/")
+    );
+    let htmx = &page.body[page
+        .body
+        .find("vendor/htmx.min.js")
+        .expect("htmx is linked")
+        - 30..];
     assert!(htmx.contains("/static/"));
 }
 
 /// With HTTPS deployments' settings: `Secure`, `__Host-` names and HSTS.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn secure_deployments_mark_cookies_secure_and_send_hsts() {
-    let config = fanguai_web::WebConfig { secure_cookies: true, ..fanguai_web::WebConfig::default() };
-    let app = TestApp::start(common::Backend::Sqlite, config).await.expect("SQLite is always available");
+    let config = fanguai_web::WebConfig {
+        secure_cookies: true,
+        ..fanguai_web::WebConfig::default()
+    };
+    let app = TestApp::start(common::Backend::Sqlite, config)
+        .await
+        .expect("SQLite is always available");
     let page = app.browser().get_page("/login").await;
-    assert_eq!(page.headers[header::STRICT_TRANSPORT_SECURITY], "max-age=31536000; includeSubDomains");
+    assert_eq!(
+        page.headers[header::STRICT_TRANSPORT_SECURITY],
+        "max-age=31536000; includeSubDomains"
+    );
     let cookies = page.set_cookies();
     assert!(!cookies.is_empty());
     for c in cookies {

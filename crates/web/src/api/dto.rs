@@ -1,7 +1,9 @@
 //! The API's own types: the contract that clients see and that the OpenAPI document
 //! describes, converted from the service's views.
 
-use fanguai_service::{AuditEventView, AuditPage, ChainStatus, MemberView, Role, UnitView, UserView};
+use fanguai_service::{
+    AuditEventView, AuditPage, ChainStatus, MemberView, Role, UnitView, UserView,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -43,7 +45,12 @@ impl MeDto {
             roles: role_ids(&a.roles),
             lang: signed.ctx.lang.as_str().to_owned(),
             must_change_password: signed.session.must_change_password(),
-            permissions: signed.session.permissions().iter().map(crate::pages::capability_id).collect(),
+            permissions: signed
+                .session
+                .permissions()
+                .iter()
+                .map(crate::pages::capability_id)
+                .collect(),
             csrf_token: signed.session.csrf_token().to_owned(),
         }
     }
@@ -59,7 +66,12 @@ pub struct MemberDto {
 
 impl From<MemberView> for MemberDto {
     fn from(m: MemberView) -> Self {
-        MemberDto { roles: role_ids(&m.roles), user_id: m.user_id, username: m.username, display_name: m.display_name }
+        MemberDto {
+            roles: role_ids(&m.roles),
+            user_id: m.user_id,
+            username: m.username,
+            display_name: m.display_name,
+        }
     }
 }
 
@@ -142,7 +154,9 @@ pub struct CreatedUserDto {
 
 impl std::fmt::Debug for CreatedUserDto {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CreatedUserDto").field("user", &self.user).finish_non_exhaustive()
+        f.debug_struct("CreatedUserDto")
+            .field("user", &self.user)
+            .finish_non_exhaustive()
     }
 }
 
@@ -155,7 +169,9 @@ pub struct PasswordResetDto {
 
 impl std::fmt::Debug for PasswordResetDto {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PasswordResetDto").field("user", &self.user).finish_non_exhaustive()
+        f.debug_struct("PasswordResetDto")
+            .field("user", &self.user)
+            .finish_non_exhaustive()
     }
 }
 
@@ -266,7 +282,10 @@ impl From<ChainStatus> for ChainStatusDto {
                 first_broken_seq: None,
                 kind: None,
             },
-            ChainStatus::Broken { first_broken_seq, kind } => ChainStatusDto {
+            ChainStatus::Broken {
+                first_broken_seq,
+                kind,
+            } => ChainStatusDto {
                 status: "broken".into(),
                 events: None,
                 head_hash: None,

@@ -88,7 +88,10 @@ pub async fn list_users(signed: Signed) -> Result<AxumJson<Vec<UserDto>>, WebErr
     params(("X-CSRF-Token" = String, Header, description = "the session's CSRF token")),
     responses((status = 201, body = CreatedUserDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
-pub async fn create_user(signed: Signed, Json(body): Json<NewUserDto>) -> Result<Response, WebError> {
+pub async fn create_user(
+    signed: Signed,
+    Json(body): Json<NewUserDto>,
+) -> Result<Response, WebError> {
     let new = NewUser {
         username: body.username,
         display_name: body.display_name,
@@ -97,7 +100,10 @@ pub async fn create_user(signed: Signed, Json(body): Json<NewUserDto>) -> Result
         roles: body.roles,
     };
     let (user, password) = signed.session.admin().await?.create_user(&new).await?;
-    let created = CreatedUserDto { user: UserDto::from(user), initial_password: password };
+    let created = CreatedUserDto {
+        user: UserDto::from(user),
+        initial_password: password,
+    };
     Ok((StatusCode::CREATED, AxumJson(created)).into_response())
 }
 
@@ -105,33 +111,54 @@ pub async fn create_user(signed: Signed, Json(body): Json<NewUserDto>) -> Result
 #[utoipa::path(post, path = "/api/v1/users/{id}/disable", tag = "users",
     params(("id" = String, Path, description = "user id"), ("X-CSRF-Token" = String, Header, description = "the session's CSRF token")),
     responses((status = 200, body = UserDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn disable_user(signed: Signed, Path(id): Path<String>) -> Result<AxumJson<UserDto>, WebError> {
-    Ok(AxumJson(signed.session.admin().await?.disable(&id).await?.into()))
+pub async fn disable_user(
+    signed: Signed,
+    Path(id): Path<String>,
+) -> Result<AxumJson<UserDto>, WebError> {
+    Ok(AxumJson(
+        signed.session.admin().await?.disable(&id).await?.into(),
+    ))
 }
 
 /// Enables a disabled account.
 #[utoipa::path(post, path = "/api/v1/users/{id}/enable", tag = "users",
     params(("id" = String, Path, description = "user id"), ("X-CSRF-Token" = String, Header, description = "the session's CSRF token")),
     responses((status = 200, body = UserDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn enable_user(signed: Signed, Path(id): Path<String>) -> Result<AxumJson<UserDto>, WebError> {
-    Ok(AxumJson(signed.session.admin().await?.enable(&id).await?.into()))
+pub async fn enable_user(
+    signed: Signed,
+    Path(id): Path<String>,
+) -> Result<AxumJson<UserDto>, WebError> {
+    Ok(AxumJson(
+        signed.session.admin().await?.enable(&id).await?.into(),
+    ))
 }
 
 /// Sets a new one-time password, returned once.
 #[utoipa::path(post, path = "/api/v1/users/{id}/reset-password", tag = "users",
     params(("id" = String, Path, description = "user id"), ("X-CSRF-Token" = String, Header, description = "the session's CSRF token")),
     responses((status = 200, body = PasswordResetDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn reset_password(signed: Signed, Path(id): Path<String>) -> Result<AxumJson<PasswordResetDto>, WebError> {
+pub async fn reset_password(
+    signed: Signed,
+    Path(id): Path<String>,
+) -> Result<AxumJson<PasswordResetDto>, WebError> {
     let (user, password) = signed.session.admin().await?.reset_password(&id).await?;
-    Ok(AxumJson(PasswordResetDto { user: user.into(), initial_password: password }))
+    Ok(AxumJson(PasswordResetDto {
+        user: user.into(),
+        initial_password: password,
+    }))
 }
 
 /// Removes the authenticator; the user enrols again at the next login.
 #[utoipa::path(post, path = "/api/v1/users/{id}/reset-2fa", tag = "users",
     params(("id" = String, Path, description = "user id"), ("X-CSRF-Token" = String, Header, description = "the session's CSRF token")),
     responses((status = 200, body = UserDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn reset_2fa(signed: Signed, Path(id): Path<String>) -> Result<AxumJson<UserDto>, WebError> {
-    Ok(AxumJson(signed.session.admin().await?.reset_2fa(&id).await?.into()))
+pub async fn reset_2fa(
+    signed: Signed,
+    Path(id): Path<String>,
+) -> Result<AxumJson<UserDto>, WebError> {
+    Ok(AxumJson(
+        signed.session.admin().await?.reset_2fa(&id).await?.into(),
+    ))
 }
 
 /// Moves an account to a unit and sets its roles.
@@ -144,14 +171,22 @@ pub async fn assign_user(
     Path(id): Path<String>,
     Json(body): Json<AssignmentDto>,
 ) -> Result<AxumJson<UserDto>, WebError> {
-    let a = Assignment { unit_id: body.unit_id, roles: body.roles };
-    Ok(AxumJson(signed.session.admin().await?.assign(&id, &a).await?.into()))
+    let a = Assignment {
+        unit_id: body.unit_id,
+        roles: body.roles,
+    };
+    Ok(AxumJson(
+        signed.session.admin().await?.assign(&id, &a).await?.into(),
+    ))
 }
 
 /// Audit events, newest first, filtered and paginated (auditors only).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditParams),
     responses((status = 200, body = AuditPageDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn audit(signed: Signed, Query(p): Query<AuditParams>) -> Result<AxumJson<AuditPageDto>, WebError> {
+pub async fn audit(
+    signed: Signed,
+    Query(p): Query<AuditParams>,
+) -> Result<AxumJson<AuditPageDto>, WebError> {
     let q = AuditQuery {
         user: p.user,
         unit: p.unit,
@@ -163,12 +198,16 @@ pub async fn audit(signed: Signed, Query(p): Query<AuditParams>) -> Result<AxumJ
         page: p.page,
         per_page: p.per_page,
     };
-    Ok(AxumJson(signed.session.auditor().await?.list(&q).await?.into()))
+    Ok(AxumJson(
+        signed.session.auditor().await?.list(&q).await?.into(),
+    ))
 }
 
 /// Checks every link of the audit hash chain.
 #[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit",
     responses((status = 200, body = ChainStatusDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn audit_verify(signed: Signed) -> Result<AxumJson<ChainStatusDto>, WebError> {
-    Ok(AxumJson(signed.session.auditor().await?.verify().await?.into()))
+    Ok(AxumJson(
+        signed.session.auditor().await?.verify().await?.into(),
+    ))
 }

@@ -35,7 +35,12 @@ pub struct AccountQuery {
     done: Option<String>,
 }
 
-async fn page(SignedAny(signed): &SignedAny, status: StatusCode, notice: Option<String>, errors: FieldErrors) -> Response {
+async fn page(
+    SignedAny(signed): &SignedAny,
+    status: StatusCode,
+    notice: Option<String>,
+    errors: FieldErrors,
+) -> Response {
     let me = match signed.session.account().me().await {
         Ok(me) => me,
         Err(e) => return WebError::from(e).into_response(),
@@ -49,7 +54,12 @@ async fn page(SignedAny(signed): &SignedAny, status: StatusCode, notice: Option<
         phone: me.phone,
         totp_enrolled: me.totp_enrolled,
         errors,
-        password_fields: &["current_password", "new_password", "confirm_password", "code"],
+        password_fields: &[
+            "current_password",
+            "new_password",
+            "confirm_password",
+            "code",
+        ],
     };
     render_status(status, &view)
 }
@@ -99,7 +109,14 @@ pub async fn change_password(signed: SignedAny, Form(form): Form<PasswordForm>) 
         return page(&signed, StatusCode::UNPROCESSABLE_ENTITY, None, errors).await;
     }
     let desk = signed.0.session.account();
-    match desk.change_password(&form.current_password, &form.new_password, Some(&signed.0.token)).await {
+    match desk
+        .change_password(
+            &form.current_password,
+            &form.new_password,
+            Some(&signed.0.token),
+        )
+        .await
+    {
         Ok(()) => see_other("/account?done=password"),
         Err(e) => match field_errors(&signed, e) {
             Ok(errors) => page(&signed, StatusCode::UNPROCESSABLE_ENTITY, None, errors).await,
@@ -140,7 +157,13 @@ impl std::fmt::Debug for CodeForm {
 /// A wrong code sends the user back to the account page: the pending secret stays, but
 /// showing it again would keep it on screen longer than needed, so they start over.
 pub async fn confirm_reenrolment(signed: SignedAny, Form(form): Form<CodeForm>) -> Response {
-    match signed.0.session.account().confirm_reenrolment(&form.code).await {
+    match signed
+        .0
+        .session
+        .account()
+        .confirm_reenrolment(&form.code)
+        .await
+    {
         Ok(()) => see_other("/account?done=2fa"),
         Err(e) => match field_errors(&signed, e) {
             Ok(errors) => page(&signed, StatusCode::UNPROCESSABLE_ENTITY, None, errors).await,

@@ -89,7 +89,12 @@ pub struct ListQuery {
 }
 
 async fn unit_names(desk: &AdminDesk, chrome: &Chrome) -> Result<Vec<(String, String)>, WebError> {
-    Ok(desk.units().await?.into_iter().map(|(id, zh, en)| (id, chrome.pick(&zh, &en).to_owned())).collect())
+    Ok(desk
+        .units()
+        .await?
+        .into_iter()
+        .map(|(id, zh, en)| (id, chrome.pick(&zh, &en).to_owned()))
+        .collect())
 }
 
 fn role_choices(chrome: &Chrome) -> Vec<(&'static str, String)> {
@@ -101,7 +106,12 @@ pub async fn list(signed: Signed, Query(q): Query<ListQuery>) -> Result<Html<Str
     let users = desk.list_users().await?;
     let chrome = Chrome::new(&signed.ctx);
     let units = unit_names(&desk, &chrome).await?;
-    let unit_name = |id: &str| units.iter().find(|u| u.0 == id).map_or_else(|| id.to_owned(), |u| u.1.clone());
+    let unit_name = |id: &str| {
+        units
+            .iter()
+            .find(|u| u.0 == id)
+            .map_or_else(|| id.to_owned(), |u| u.1.clone())
+    };
     let rows = users
         .iter()
         .map(|u| UserRow {
@@ -117,10 +127,16 @@ pub async fn list(signed: Signed, Query(q): Query<ListQuery>) -> Result<Html<Str
         })
         .collect();
     let notice = q.done.as_deref().and_then(|d| match d {
-        "assigned" | "disabled" | "enabled" | "reset-2fa" => Some(chrome.t(&format!("users-done-{d}"))),
+        "assigned" | "disabled" | "enabled" | "reset-2fa" => {
+            Some(chrome.t(&format!("users-done-{d}")))
+        }
         _ => None,
     });
-    render(&ListPage { chrome, notice, users: rows })
+    render(&ListPage {
+        chrome,
+        notice,
+        users: rows,
+    })
 }
 
 async fn form_page(
@@ -163,7 +179,16 @@ async fn form_page(
 
 pub async fn new_form(signed: Signed) -> Result<Html<String>, WebError> {
     let desk = signed.session.admin().await?;
-    render(&form_page(&signed, &desk, None, UserInput::default(), FieldErrors::default()).await?)
+    render(
+        &form_page(
+            &signed,
+            &desk,
+            None,
+            UserInput::default(),
+            FieldErrors::default(),
+        )
+        .await?,
+    )
 }
 
 /// A refusal of the input (a field that does not parse, a username taken) goes back to
@@ -196,7 +221,11 @@ pub async fn create(signed: Signed, Form(input): Form<UserInput>) -> Result<Resp
     };
     match desk.create_user(&new).await {
         Ok((user, password)) => {
-            let page = SecretPage { chrome: Chrome::new(&signed.ctx), username: user.username, password };
+            let page = SecretPage {
+                chrome: Chrome::new(&signed.ctx),
+                username: user.username,
+                password,
+            };
             Ok(render_status(StatusCode::CREATED, &page))
         }
         Err(e) => {
@@ -208,7 +237,11 @@ pub async fn create(signed: Signed, Form(input): Form<UserInput>) -> Result<Resp
 }
 
 async fn find_user(desk: &AdminDesk, id: &str) -> Result<UserView, WebError> {
-    desk.list_users().await?.into_iter().find(|u| u.id == id).ok_or_else(WebError::not_found)
+    desk.list_users()
+        .await?
+        .into_iter()
+        .find(|u| u.id == id)
+        .ok_or_else(WebError::not_found)
 }
 
 pub async fn edit_form(signed: Signed, Path(id): Path<String>) -> Result<Html<String>, WebError> {
@@ -224,9 +257,16 @@ pub async fn edit_form(signed: Signed, Path(id): Path<String>) -> Result<Html<St
     render(&form_page(&signed, &desk, Some(&user), input, FieldErrors::default()).await?)
 }
 
-pub async fn assign(signed: Signed, Path(id): Path<String>, Form(input): Form<UserInput>) -> Result<Response, WebError> {
+pub async fn assign(
+    signed: Signed,
+    Path(id): Path<String>,
+    Form(input): Form<UserInput>,
+) -> Result<Response, WebError> {
     let desk = signed.session.admin().await?;
-    let assignment = Assignment { unit_id: input.unit_id.clone(), roles: input.roles.clone() };
+    let assignment = Assignment {
+        unit_id: input.unit_id.clone(),
+        roles: input.roles.clone(),
+    };
     match desk.assign(&id, &assignment).await {
         Ok(_) => Ok(see_other("/admin/users?done=assigned")),
         Err(e) => {
@@ -255,6 +295,10 @@ pub async fn reset_2fa(signed: Signed, Path(id): Path<String>) -> Result<Respons
 
 pub async fn reset_password(signed: Signed, Path(id): Path<String>) -> Result<Response, WebError> {
     let (user, password) = signed.session.admin().await?.reset_password(&id).await?;
-    let page = SecretPage { chrome: Chrome::new(&signed.ctx), username: user.username, password };
+    let page = SecretPage {
+        chrome: Chrome::new(&signed.ctx),
+        username: user.username,
+        password,
+    };
     Ok(render(&page)?.into_response())
 }

@@ -38,7 +38,11 @@ pub const PER_PAGE: i64 = 50;
 /// China Standard Time into unix milliseconds.
 pub fn parse_local_time(value: &str) -> Option<i64> {
     let value = value.trim();
-    let with_secs = if value.len() == 16 { format!("{value}:00") } else { value.to_owned() };
+    let with_secs = if value.len() == 16 {
+        format!("{value}:00")
+    } else {
+        value.to_owned()
+    };
     let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
     let t = time::PrimitiveDateTime::parse(&with_secs, &fmt).ok()?;
     let at = t.assume_offset(time::macros::offset!(+8));
@@ -81,7 +85,10 @@ impl AuditFilter {
     fn href(&self, page: i64) -> String {
         let mut f = self.clone();
         f.page = Some(page);
-        format!("/audit?{}", serde_html_form::to_string(&f).unwrap_or_default())
+        format!(
+            "/audit?{}",
+            serde_html_form::to_string(&f).unwrap_or_default()
+        )
     }
 }
 
@@ -118,9 +125,18 @@ struct AuditPage {
 pub fn chain_text(tr: &Tr, status: &ChainStatus) -> (bool, String) {
     match status {
         ChainStatus::Intact { events, .. } => (true, tr.t1("audit-chain-intact", "count", events)),
-        ChainStatus::Broken { first_broken_seq, kind } => (
+        ChainStatus::Broken {
+            first_broken_seq,
+            kind,
+        } => (
             false,
-            tr.t_args("audit-chain-broken", &[("seq", first_broken_seq.to_string()), ("kind", kind.clone())]),
+            tr.t_args(
+                "audit-chain-broken",
+                &[
+                    ("seq", first_broken_seq.to_string()),
+                    ("kind", kind.clone()),
+                ],
+            ),
         ),
     }
 }
@@ -128,13 +144,18 @@ pub fn chain_text(tr: &Tr, status: &ChainStatus) -> (bool, String) {
 /// Units and roles are stored by id; people read names. Ids that name nothing known
 /// (an old role, a unit since removed) are shown as stored.
 fn unit_label(chrome: &Chrome, id: &str) -> String {
-    fanguai_domain::org::member_unit(id).map_or_else(|| id.to_owned(), |u| chrome.pick(u.name_zh, u.name_en).to_owned())
+    fanguai_domain::org::member_unit(id).map_or_else(
+        || id.to_owned(),
+        |u| chrome.pick(u.name_zh, u.name_en).to_owned(),
+    )
 }
 
 fn role_label(chrome: &Chrome, ids: &str) -> String {
     ids.split(',')
         .filter(|r| !r.is_empty())
-        .map(|r| fanguai_domain::Role::parse(r).map_or_else(|_| r.to_owned(), |role| chrome.role(&role)))
+        .map(|r| {
+            fanguai_domain::Role::parse(r).map_or_else(|_| r.to_owned(), |role| chrome.role(&role))
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -146,7 +167,11 @@ pub async fn show(signed: Signed, Query(filter): Query<AuditFilter>) -> Result<R
     let (chain_intact, chain_text) = chain_text(tr, &chain);
     let chrome = Chrome::new(&signed.ctx);
     let (status, errors, result) = match filter.to_query(tr) {
-        Ok(q) => (StatusCode::OK, FieldErrors::default(), Some(desk.list(&q).await?)),
+        Ok(q) => (
+            StatusCode::OK,
+            FieldErrors::default(),
+            Some(desk.list(&q).await?),
+        ),
         Err(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors, None),
     };
     let (events, total, page, pages) = match &result {
@@ -173,7 +198,10 @@ pub async fn show(signed: Signed, Query(filter): Query<AuditFilter>) -> Result<R
         }
         None => (Vec::new(), 0, 1, 1),
     };
-    let page_text = tr.t_args("pager-position", &[("page", page.to_string()), ("pages", pages.to_string())]);
+    let page_text = tr.t_args(
+        "pager-position",
+        &[("page", page.to_string()), ("pages", pages.to_string())],
+    );
     let prev = (page > 1).then(|| filter.href(page - 1));
     let next = (page < pages).then(|| filter.href(page + 1));
     let view = AuditPage {
@@ -199,16 +227,28 @@ mod tests {
     #[test]
     fn local_times_are_read_as_china_standard_time() {
         assert_eq!(parse_local_time("1970-01-01T08:00"), Some(0));
-        assert_eq!(parse_local_time("2023-11-15T06:13:20"), Some(1_700_000_000_000));
+        assert_eq!(
+            parse_local_time("2023-11-15T06:13:20"),
+            Some(1_700_000_000_000)
+        );
         assert_eq!(parse_local_time("2023-13-01T00:00"), None);
         assert_eq!(parse_local_time("yesterday"), None);
     }
 
     #[test]
     fn page_links_keep_the_filters() {
-        let f = AuditFilter { user: "zhang".into(), action: "auth.login".into(), ..Default::default() };
+        let f = AuditFilter {
+            user: "zhang".into(),
+            action: "auth.login".into(),
+            ..Default::default()
+        };
         let href = f.href(3);
         assert!(href.starts_with("/audit?"), "{href}");
-        assert!(href.contains("user=zhang") && href.contains("action=auth.login") && href.contains("page=3"), "{href}");
+        assert!(
+            href.contains("user=zhang")
+                && href.contains("action=auth.login")
+                && href.contains("page=3"),
+            "{href}"
+        );
     }
 }

@@ -20,9 +20,16 @@ struct HomePage {
 pub async fn show(signed: Signed) -> Result<Html<String>, WebError> {
     let chrome = Chrome::new(&signed.ctx);
     let actor = signed.session.actor();
-    let unit = chrome.pick(&actor.unit_name_zh, &actor.unit_name_en).to_owned();
+    let unit = chrome
+        .pick(&actor.unit_name_zh, &actor.unit_name_en)
+        .to_owned();
     let roles = actor.roles.iter().map(|r| chrome.role(r)).collect();
-    let may = signed.session.permissions().iter().map(|c| chrome.t(&super::capability_key(c))).collect();
+    let may = signed
+        .session
+        .permissions()
+        .iter()
+        .map(|c| chrome.t(&super::capability_key(c)))
+        .collect();
     render(&HomePage {
         display_name: actor.display_name.clone(),
         username: actor.username.clone(),

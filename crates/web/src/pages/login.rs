@@ -61,7 +61,12 @@ pub async fn form(ctx: RequestContext, Query(q): Query<LoginQuery>) -> Result<Re
         return Ok(see_other("/"));
     }
     let expired = q.expired.is_some() || matches!(ctx.auth, Auth::Anonymous { expired: true });
-    let page = LoginPage { chrome: Chrome::new(&ctx), username: String::new(), expired, error: None };
+    let page = LoginPage {
+        chrome: Chrome::new(&ctx),
+        username: String::new(),
+        expired,
+        error: None,
+    };
     Ok(render(&page)?.into_response())
 }
 
@@ -75,7 +80,9 @@ pub struct LoginForm {
 
 impl std::fmt::Debug for LoginForm {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LoginForm").field("username", &self.username).finish_non_exhaustive()
+        f.debug_struct("LoginForm")
+            .field("username", &self.username)
+            .finish_non_exhaustive()
     }
 }
 
@@ -85,10 +92,19 @@ impl std::fmt::Debug for TotpForm {
     }
 }
 
-pub async fn submit(State(state): State<AppState>, ctx: RequestContext, Form(form): Form<LoginForm>) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Form(form): Form<LoginForm>,
+) -> Response {
     let username = form.username.trim().to_owned();
     let again = |status: StatusCode, message: String| {
-        let page = LoginPage { chrome: Chrome::new(&ctx), username: username.clone(), expired: false, error: Some(message) };
+        let page = LoginPage {
+            chrome: Chrome::new(&ctx),
+            username: username.clone(),
+            expired: false,
+            error: Some(message),
+        };
         render_status(status, &page)
     };
     if username.is_empty() || form.password.is_empty() {
@@ -96,17 +112,27 @@ pub async fn submit(State(state): State<AppState>, ctx: RequestContext, Form(for
     }
     if let Err(wait) = state.login_limiter().check(ctx.ip, &username) {
         tracing::warn!("login rate limit reached");
-        let mut res = again(StatusCode::TOO_MANY_REQUESTS, ctx.tr.t("error-rate-limited"));
+        let mut res = again(
+            StatusCode::TOO_MANY_REQUESTS,
+            ctx.tr.t("error-rate-limited"),
+        );
         let secs = wait.0.as_secs().max(1);
-        res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         return res;
     }
-    match state.app().login(&ctx.service, &username, &form.password).await {
+    match state
+        .app()
+        .login(&ctx.service, &username, &form.password)
+        .await
+    {
         Ok(outcome) => {
             drop_old_session(&state, &ctx).await;
             match outcome {
                 LoginOutcome::Complete { token } => signed_in(&state, &ctx, token).await,
-                LoginOutcome::TotpRequired { token } => with_session_cookie(&state, see_other("/login/totp"), &token),
+                LoginOutcome::TotpRequired { token } => {
+                    with_session_cookie(&state, see_other("/login/totp"), &token)
+                }
                 LoginOutcome::EnrolmentRequired { token } => {
                     with_session_cookie(&state, see_other("/login/enrol"), &token)
                 }
@@ -122,9 +148,11 @@ pub async fn submit(State(state): State<AppState>, ctx: RequestContext, Form(for
 /// The sentence for a failed login step; a lock names the time it ends.
 fn auth_message(ctx: &RequestContext, e: &ServiceError) -> String {
     match e {
-        ServiceError::Auth(AuthFailure::Locked { until }) => {
-            ctx.tr.t1("auth-locked-until", "time", &super::format_time(until.saturating_mul(1000)))
-        }
+        ServiceError::Auth(AuthFailure::Locked { until }) => ctx.tr.t1(
+            "auth-locked-until",
+            "time",
+            &super::format_time(until.saturating_mul(1000)),
+        ),
         other => WebError::from(other).message(&ctx.tr),
     }
 }
@@ -141,29 +169,45 @@ async fn drop_old_session(state: &AppState, ctx: &RequestContext) {
     }
 }
 
-pub(crate) fn with_session_cookie(state: &AppState, mut res: Response, token: &SessionToken) -> Response {
+pub(crate) fn with_session_cookie(
+    state: &AppState,
+    mut res: Response,
+    token: &SessionToken,
+) -> Response {
     let secure = state.config().secure_cookies;
     res.headers_mut().append(
         header::SET_COOKIE,
-        cookies::build(cookies::session_cookie_name(secure), token.as_str(), None, secure),
+        cookies::build(
+            cookies::session_cookie_name(secure),
+            token.as_str(),
+            None,
+            secure,
+        ),
     );
     res
 }
 
-fn pending(ctx: &RequestContext) -> Result<&SessionToken, Response> {
+/// The pending session's token, or where to send a request that has none.
+fn pending(ctx: &RequestContext) -> Result<&SessionToken, &'static str> {
     match &ctx.auth {
         Auth::Pending { token } => Ok(token),
-        Auth::Signed { .. } => Err(see_other("/")),
-        Auth::Anonymous { expired: true } => Err(see_other("/login?expired=1")),
-        Auth::Anonymous { expired: false } => Err(see_other("/login")),
+        Auth::Signed { .. } => Err("/"),
+        Auth::Anonymous { expired: true } => Err("/login?expired=1"),
+        Auth::Anonymous { expired: false } => Err("/login"),
     }
 }
 
 pub async fn totp_form(ctx: RequestContext) -> Response {
-    if let Err(redirect) = pending(&ctx) {
-        return redirect;
+    if let Err(to) = pending(&ctx) {
+        return see_other(to);
     }
-    render_status(StatusCode::OK, &TotpPage { chrome: Chrome::new(&ctx), error: None })
+    render_status(
+        StatusCode::OK,
+        &TotpPage {
+            chrome: Chrome::new(&ctx),
+            error: None,
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -172,18 +216,32 @@ pub struct TotpForm {
     code: String,
 }
 
-pub async fn totp_submit(State(state): State<AppState>, ctx: RequestContext, Form(form): Form<TotpForm>) -> Response {
+pub async fn totp_submit(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Form(form): Form<TotpForm>,
+) -> Response {
     let token = match pending(&ctx) {
         Ok(t) => t.clone(),
-        Err(redirect) => return redirect,
+        Err(to) => return see_other(to),
     };
-    match state.app().verify_totp(&ctx.service, &token, &form.code).await {
+    match state
+        .app()
+        .verify_totp(&ctx.service, &token, &form.code)
+        .await
+    {
         Ok(new) => signed_in(&state, &ctx, new).await,
         Err(ServiceError::Auth(AuthFailure::SecondFactorPending)) => see_other("/login/enrol"),
         Err(ServiceError::Auth(AuthFailure::SessionExpired)) => expired(&state),
         Err(e) => {
             let status = WebError::from(&e).status;
-            render_status(status, &TotpPage { chrome: Chrome::new(&ctx), error: Some(auth_message(&ctx, &e)) })
+            render_status(
+                status,
+                &TotpPage {
+                    chrome: Chrome::new(&ctx),
+                    error: Some(auth_message(&ctx, &e)),
+                },
+            )
         }
     }
 }
@@ -191,7 +249,7 @@ pub async fn totp_submit(State(state): State<AppState>, ctx: RequestContext, For
 pub async fn enrol_form(State(state): State<AppState>, ctx: RequestContext) -> Response {
     let token = match pending(&ctx) {
         Ok(t) => t.clone(),
-        Err(redirect) => return redirect,
+        Err(to) => return see_other(to),
     };
     enrol_page(&state, &ctx, &token, StatusCode::OK, None).await
 }
@@ -206,7 +264,14 @@ async fn enrol_page(
     match state.app().enrolment(&ctx.service, token).await {
         Ok(e) => render_status(
             status,
-            &EnrolPage { chrome: Chrome::new(ctx), qr_svg: e.qr_svg, secret: e.secret_base32, action: "/login/enrol", reenrol: false, error },
+            &EnrolPage {
+                chrome: Chrome::new(ctx),
+                qr_svg: e.qr_svg,
+                secret: e.secret_base32,
+                action: "/login/enrol",
+                reenrol: false,
+                error,
+            },
         ),
         Err(ServiceError::Auth(AuthFailure::SecondFactorPending)) => see_other("/login/totp"),
         Err(ServiceError::Auth(AuthFailure::SessionExpired)) => expired(state),
@@ -214,17 +279,30 @@ async fn enrol_page(
     }
 }
 
-pub async fn enrol_submit(State(state): State<AppState>, ctx: RequestContext, Form(form): Form<TotpForm>) -> Response {
+pub async fn enrol_submit(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Form(form): Form<TotpForm>,
+) -> Response {
     let token = match pending(&ctx) {
         Ok(t) => t.clone(),
-        Err(redirect) => return redirect,
+        Err(to) => return see_other(to),
     };
-    match state.app().confirm_enrolment(&ctx.service, &token, &form.code).await {
+    match state
+        .app()
+        .confirm_enrolment(&ctx.service, &token, &form.code)
+        .await
+    {
         Ok(new) => signed_in(&state, &ctx, new).await,
         Err(ServiceError::Auth(AuthFailure::SecondFactorPending)) => see_other("/login/totp"),
         Err(ServiceError::Auth(AuthFailure::SessionExpired)) => expired(&state),
         Err(e @ ServiceError::Auth(AuthFailure::Locked { .. })) => {
-            let page = LoginPage { chrome: Chrome::new(&ctx), username: String::new(), expired: false, error: Some(auth_message(&ctx, &e)) };
+            let page = LoginPage {
+                chrome: Chrome::new(&ctx),
+                username: String::new(),
+                expired: false,
+                error: Some(auth_message(&ctx, &e)),
+            };
             render_status(StatusCode::FORBIDDEN, &page)
         }
         Err(e) => {
@@ -248,7 +326,10 @@ async fn signed_in(state: &AppState, ctx: &RequestContext, token: SessionToken) 
 fn expired(state: &AppState) -> Response {
     let secure = state.config().secure_cookies;
     let mut res = see_other("/login?expired=1");
-    res.headers_mut().append(header::SET_COOKIE, cookies::clear(cookies::session_cookie_name(secure), secure));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        cookies::clear(cookies::session_cookie_name(secure), secure),
+    );
     res
 }
 
@@ -260,7 +341,10 @@ pub async fn logout(State(state): State<AppState>, ctx: RequestContext) -> Respo
     }
     let secure = state.config().secure_cookies;
     let mut res = see_other("/login");
-    res.headers_mut().append(header::SET_COOKIE, cookies::clear(cookies::session_cookie_name(secure), secure));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        cookies::clear(cookies::session_cookie_name(secure), secure),
+    );
     res
 }
 
@@ -272,7 +356,11 @@ pub struct LangForm {
 
 /// Remembered in a year-long cookie (so the login page is in the chosen language next
 /// time) and in the session.
-pub async fn switch_lang(State(state): State<AppState>, ctx: RequestContext, Form(form): Form<LangForm>) -> Response {
+pub async fn switch_lang(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Form(form): Form<LangForm>,
+) -> Response {
     let Some(lang) = Lang::parse(&form.lang) else {
         return WebError::bad_request("lang").into_response();
     };
@@ -285,7 +373,12 @@ pub async fn switch_lang(State(state): State<AppState>, ctx: RequestContext, For
     let mut res = see_other(local_path(form.next.as_deref()));
     res.headers_mut().append(
         header::SET_COOKIE,
-        cookies::build(cookies::LANG_COOKIE, lang.as_str(), Some(Duration::from_secs(365 * 24 * 3600)), secure),
+        cookies::build(
+            cookies::LANG_COOKIE,
+            lang.as_str(),
+            Some(Duration::from_secs(365 * 24 * 3600)),
+            secure,
+        ),
     );
     res
 }

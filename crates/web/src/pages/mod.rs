@@ -20,8 +20,7 @@ use fanguai_domain::policy::Capability;
 use fanguai_service::{Role, Session};
 
 use crate::{
-    AppState,
-    assets,
+    AppState, assets,
     context::{Auth, RequestContext},
     error::WebError,
     i18n::{Lang, Tr},
@@ -31,18 +30,30 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home::show))
         .route("/login", get(login::form).post(login::submit))
-        .route("/login/totp", get(login::totp_form).post(login::totp_submit))
-        .route("/login/enrol", get(login::enrol_form).post(login::enrol_submit))
+        .route(
+            "/login/totp",
+            get(login::totp_form).post(login::totp_submit),
+        )
+        .route(
+            "/login/enrol",
+            get(login::enrol_form).post(login::enrol_submit),
+        )
         .route("/logout", post(login::logout))
         .route("/lang", post(login::switch_lang))
         .route("/units", get(units::show))
-        .route("/admin/users", get(admin_users::list).post(admin_users::create))
+        .route(
+            "/admin/users",
+            get(admin_users::list).post(admin_users::create),
+        )
         .route("/admin/users/new", get(admin_users::new_form))
         .route("/admin/users/{id}", get(admin_users::edit_form))
         .route("/admin/users/{id}/assignment", post(admin_users::assign))
         .route("/admin/users/{id}/disable", post(admin_users::disable))
         .route("/admin/users/{id}/enable", post(admin_users::enable))
-        .route("/admin/users/{id}/reset-password", post(admin_users::reset_password))
+        .route(
+            "/admin/users/{id}/reset-password",
+            post(admin_users::reset_password),
+        )
         .route("/admin/users/{id}/reset-2fa", post(admin_users::reset_2fa))
         .route("/audit", get(audit::show))
         .route("/account", get(account::show))
@@ -84,7 +95,10 @@ impl Chrome {
     pub fn new(ctx: &RequestContext) -> Chrome {
         let tr = ctx.tr.clone();
         let (nav, user) = match &ctx.auth {
-            Auth::Signed { session, .. } => (nav_for(session, &tr, &ctx.path), Some(badge(session, ctx.lang))),
+            Auth::Signed { session, .. } => (
+                nav_for(session, &tr, &ctx.path),
+                Some(badge(session, ctx.lang)),
+            ),
             _ => (Vec::new(), None),
         };
         Chrome {
@@ -125,14 +139,25 @@ impl Chrome {
 
     /// Picks the text in the page language from a pair stored in both.
     pub fn pick<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
-        if self.lang == Lang::En && !en.is_empty() { en } else { zh }
+        if self.lang == Lang::En && !en.is_empty() {
+            en
+        } else {
+            zh
+        }
     }
 }
 
 fn badge(session: &Session, lang: Lang) -> UserBadge {
     let a = session.actor();
-    let unit = if lang == Lang::En && !a.unit_name_en.is_empty() { &a.unit_name_en } else { &a.unit_name_zh };
-    UserBadge { display_name: a.display_name.clone(), unit: unit.clone() }
+    let unit = if lang == Lang::En && !a.unit_name_en.is_empty() {
+        &a.unit_name_en
+    } else {
+        &a.unit_name_zh
+    };
+    UserBadge {
+        display_name: a.display_name.clone(),
+        unit: unit.clone(),
+    }
 }
 
 /// Pages this session may open, from the policy's own list of capabilities, so a link
@@ -149,7 +174,11 @@ fn nav_for(session: &Session, tr: &Tr, path: &str) -> Vec<NavItem> {
         .map(|(href, key)| NavItem {
             href,
             label: tr.t(key),
-            current: if href == "/" { path == "/" } else { path == href || path.starts_with(&format!("{href}/")) },
+            current: if href == "/" {
+                path == "/"
+            } else {
+                path == href || path.starts_with(&format!("{href}/"))
+            },
         })
         .collect()
 }
@@ -221,10 +250,18 @@ struct ErrorPage<'a> {
 
 /// The HTML page for an error, in the request's language.
 pub fn error_page(_state: &AppState, ctx: &RequestContext, error: &WebError) -> String {
-    let page = ErrorPage { chrome: Chrome::new(ctx), status: error.status.as_u16(), message: error.message(&ctx.tr), error };
+    let page = ErrorPage {
+        chrome: Chrome::new(ctx),
+        status: error.status.as_u16(),
+        message: error.message(&ctx.tr),
+        error,
+    };
     page.render().unwrap_or_else(|e| {
         tracing::error!(error = %e, "error page rendering failed");
-        format!("<!doctype html><title>{0}</title><p>{0}</p>", error.status.as_u16())
+        format!(
+            "<!doctype html><title>{0}</title><p>{0}</p>",
+            error.status.as_u16()
+        )
     })
 }
 
@@ -237,7 +274,10 @@ impl FieldErrors {
         self.0.push((field.to_owned(), message));
     }
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
     }
     pub fn has(&self, field: &str) -> bool {
         self.get(field).is_some()
@@ -247,7 +287,11 @@ impl FieldErrors {
     }
     /// Errors not tied to a visible field.
     pub fn general(&self, visible: &[&str]) -> Vec<&str> {
-        self.0.iter().filter(|(f, _)| !visible.contains(&f.as_str())).map(|(_, m)| m.as_str()).collect()
+        self.0
+            .iter()
+            .filter(|(f, _)| !visible.contains(&f.as_str()))
+            .map(|(_, m)| m.as_str())
+            .collect()
     }
 }
 
@@ -265,7 +309,14 @@ pub fn format_time(unix_ms: i64) -> String {
 /// A safe local redirect target: an absolute path on this site, never another origin.
 pub fn local_path(next: Option<&str>) -> &str {
     match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.contains("://") => p,
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.contains('\\')
+                && !p.contains("://") =>
+        {
+            p
+        }
         _ => "/",
     }
 }

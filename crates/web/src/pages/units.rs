@@ -27,7 +27,11 @@ struct UnitCard {
 
 fn member_line(chrome: &Chrome, m: &MemberView) -> String {
     let roles: Vec<String> = m.roles.iter().map(|r| chrome.role(r)).collect();
-    if roles.is_empty() { m.display_name.clone() } else { format!("{} ({})", m.display_name, roles.join(", ")) }
+    if roles.is_empty() {
+        m.display_name.clone()
+    } else {
+        format!("{} ({})", m.display_name, roles.join(", "))
+    }
 }
 
 pub async fn show(signed: Signed) -> Result<Html<String>, WebError> {
@@ -45,5 +49,9 @@ pub async fn show(signed: Signed) -> Result<Html<String>, WebError> {
             members: u.members.iter().map(|m| member_line(&chrome, m)).collect(),
         })
         .collect();
-    render(&UnitsPage { count: cards.len(), units: cards, chrome })
+    render(&UnitsPage {
+        count: cards.len(),
+        units: cards,
+        chrome,
+    })
 }

@@ -9,7 +9,11 @@ use axum::http::{HeaderMap, HeaderValue, header};
 pub fn session_cookie_name(secure: bool) -> &'static str {
     // The `__Host-` prefix makes browsers refuse the cookie unless it is Secure, host-only
     // and Path=/, so a sibling subdomain cannot plant a session id.
-    if secure { "__Host-fg_session" } else { "fg_session" }
+    if secure {
+        "__Host-fg_session"
+    } else {
+        "fg_session"
+    }
 }
 
 /// Cookie carrying the double-submit CSRF token before anyone has logged in.
@@ -73,7 +77,12 @@ mod tests {
         for attr in ["HttpOnly", "SameSite=Strict", "Path=/", "Secure"] {
             assert!(s.contains(attr), "{s}");
         }
-        assert!(!build("fg_session", "x", None, false).to_str().unwrap().contains("Secure"));
+        assert!(
+            !build("fg_session", "x", None, false)
+                .to_str()
+                .unwrap()
+                .contains("Secure")
+        );
         assert!(clear("lang", false).to_str().unwrap().contains("Max-Age=0"));
     }
 }

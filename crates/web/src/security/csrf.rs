@@ -25,16 +25,20 @@ pub fn matches(expected: &str, presented: &str) -> bool {
 
 /// Finds the `csrf` field in an `application/x-www-form-urlencoded` body.
 pub fn token_in_form(body: &[u8]) -> Option<String> {
-    form_urlencoded_pairs(body).find(|(k, _)| k == FORM_FIELD).map(|(_, v)| v)
+    form_urlencoded_pairs(body)
+        .find(|(k, _)| k == FORM_FIELD)
+        .map(|(_, v)| v)
 }
 
 fn form_urlencoded_pairs(body: &[u8]) -> impl Iterator<Item = (String, String)> + '_ {
-    body.split(|b| *b == b'&').filter(|p| !p.is_empty()).map(|pair| {
-        let mut it = pair.splitn(2, |b| *b == b'=');
-        let k = percent_decode(it.next().unwrap_or_default());
-        let v = percent_decode(it.next().unwrap_or_default());
-        (k, v)
-    })
+    body.split(|b| *b == b'&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let mut it = pair.splitn(2, |b| *b == b'=');
+            let k = percent_decode(it.next().unwrap_or_default());
+            let v = percent_decode(it.next().unwrap_or_default());
+            (k, v)
+        })
 }
 
 fn percent_decode(input: &[u8]) -> String {
@@ -43,15 +47,13 @@ fn percent_decode(input: &[u8]) -> String {
     while i < input.len() {
         match input[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < input.len() => {
-                match (hex_val(input[i + 1]), hex_val(input[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push(h << 4 | l);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < input.len() => match (hex_val(input[i + 1]), hex_val(input[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 2;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             b => out.push(b),
         }
         i += 1;

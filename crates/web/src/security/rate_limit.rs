@@ -46,8 +46,14 @@ impl Default for LoginRateLimit {
         // An office behind one NAT address has many honest users; a single username
         // has one person, who rarely needs more than a handful of tries a minute.
         LoginRateLimit {
-            per_ip: Rate { burst: 30, refill: Duration::from_secs(2) },
-            per_username: Rate { burst: 10, refill: Duration::from_secs(12) },
+            per_ip: Rate {
+                burst: 30,
+                refill: Duration::from_secs(2),
+            },
+            per_username: Rate {
+                burst: 10,
+                refill: Duration::from_secs(12),
+            },
         }
     }
 }
@@ -64,7 +70,10 @@ pub struct LoginLimiter {
 
 impl LoginLimiter {
     pub fn new(limit: LoginRateLimit) -> Self {
-        LoginLimiter { ip: Buckets::new(limit.per_ip), username: Buckets::new(limit.per_username) }
+        LoginLimiter {
+            ip: Buckets::new(limit.per_ip),
+            username: Buckets::new(limit.per_username),
+        }
     }
 
     /// Takes one token from both the address's and the username's bucket, or neither.
@@ -104,7 +113,10 @@ const PRUNE_ABOVE: usize = 10_000;
 
 impl<K: Eq + Hash + Clone> Buckets<K> {
     fn new(rate: Rate) -> Self {
-        Buckets { rate, map: Mutex::new(HashMap::new()) }
+        Buckets {
+            rate,
+            map: Mutex::new(HashMap::new()),
+        }
     }
 
     fn refilled(&self, b: Bucket, now: Instant) -> f64 {
@@ -116,7 +128,9 @@ impl<K: Eq + Hash + Clone> Buckets<K> {
     /// None when a token is available now, else how long until one is.
     fn wait(&self, key: &K, now: Instant) -> Option<Duration> {
         let map = self.map.lock().unwrap_or_else(|p| p.into_inner());
-        let tokens = map.get(key).map_or(f64::from(self.rate.burst), |b| self.refilled(*b, now));
+        let tokens = map
+            .get(key)
+            .map_or(f64::from(self.rate.burst), |b| self.refilled(*b, now));
         if tokens >= 1.0 {
             None
         } else {
@@ -130,8 +144,16 @@ impl<K: Eq + Hash + Clone> Buckets<K> {
             let burst = f64::from(self.rate.burst);
             map.retain(|_, b| self.refilled(*b, now) < burst);
         }
-        let tokens = map.get(&key).map_or(f64::from(self.rate.burst), |b| self.refilled(*b, now));
-        map.insert(key, Bucket { tokens: (tokens - 1.0).max(0.0), at: now });
+        let tokens = map
+            .get(&key)
+            .map_or(f64::from(self.rate.burst), |b| self.refilled(*b, now));
+        map.insert(
+            key,
+            Bucket {
+                tokens: (tokens - 1.0).max(0.0),
+                at: now,
+            },
+        );
     }
 }
 
@@ -155,11 +177,20 @@ mod tests {
             assert!(l.check_at(ip, "Zhang", t0).is_ok());
         }
         let RetryAfter(wait) = l.check_at(ip, "zhang ", t0).unwrap_err();
-        assert!(wait > Duration::from_secs(9) && wait <= Duration::from_secs(10), "{wait:?}");
+        assert!(
+            wait > Duration::from_secs(9) && wait <= Duration::from_secs(10),
+            "{wait:?}"
+        );
         // Another username from the same address is unaffected.
         assert!(l.check_at(ip, "li", t0).is_ok());
-        assert!(l.check_at(ip, "zhang", t0 + Duration::from_secs(10)).is_ok());
-        assert!(l.check_at(ip, "zhang", t0 + Duration::from_secs(10)).is_err());
+        assert!(
+            l.check_at(ip, "zhang", t0 + Duration::from_secs(10))
+                .is_ok()
+        );
+        assert!(
+            l.check_at(ip, "zhang", t0 + Duration::from_secs(10))
+                .is_err()
+        );
     }
 
     #[test]

@@ -31,7 +31,12 @@ pub const SEED_ACCOUNTS: &[(&str, &str, Role, &str)] = &[
     ("caseworker", "示例·社工", Role::Caseworker, "civil-affairs"),
     ("auditor", "示例·审计", Role::Auditor, "psb"),
     ("liaison.psb", "示例·公安联络员", Role::Liaison, "psb"),
-    ("liaison.education", "示例·教育联络员", Role::Liaison, "education"),
+    (
+        "liaison.education",
+        "示例·教育联络员",
+        Role::Liaison,
+        "education",
+    ),
 ];
 
 #[derive(Debug, Clone)]
@@ -74,7 +79,9 @@ impl TestApp {
             .await
             .expect("opening the service on the test database");
         let state = AppState::new(service.clone(), config).expect("embedded locales parse");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binding port 0");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("binding port 0");
         let addr = listener.local_addr().expect("local address");
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(fanguai_web::serve(listener, state, async move {
@@ -99,7 +106,9 @@ impl TestApp {
     /// login pages, as a person would on first login.
     async fn seed(&mut self) {
         let ctx = RequestCtx::cli("test-seed");
-        fanguai_service::seed::member_units(&self.service, &ctx).await.expect("seeding member units");
+        fanguai_service::seed::member_units(&self.service, &ctx)
+            .await
+            .expect("seeding member units");
         let operator = self.service.operator(ctx);
         for (username, display_name, role, unit_id) in SEED_ACCOUNTS {
             let new = NewUser {
@@ -109,10 +118,20 @@ impl TestApp {
                 unit_id: unit_id.to_string(),
                 roles: vec![role.id().to_string()],
             };
-            let (view, _) = operator.add(&new, Some(TEST_PASSWORD)).await.expect("seeding an account");
+            let (view, _) = operator
+                .add(&new, Some(TEST_PASSWORD))
+                .await
+                .expect("seeding an account");
             if *role == Role::Liaison {
-                let mut c = self.service.store().conn().await.expect("a database connection");
-                fanguai_store::units::set_liaison(&mut c, unit_id, Some(&view.id)).await.expect("naming the liaison");
+                let mut c = self
+                    .service
+                    .store()
+                    .conn()
+                    .await
+                    .expect("a database connection");
+                fanguai_store::units::set_liaison(&mut c, unit_id, Some(&view.id))
+                    .await
+                    .expect("naming the liaison");
             }
             let mut account = Account {
                 username: username.to_string(),
@@ -134,15 +153,34 @@ impl TestApp {
     pub async fn enrol(&self, account: &Account) -> String {
         let b = self.browser();
         b.get_page("/login").await;
-        let res = b.post_form("/login", &[("username", &account.username), ("password", &account.password)]).await;
+        let res = b
+            .post_form(
+                "/login",
+                &[
+                    ("username", &account.username),
+                    ("password", &account.password),
+                ],
+            )
+            .await;
         assert_eq!(res.location(), Some("/login/enrol"), "{}", res.body);
         let page = b.get_page("/login/enrol").await;
         let marker = "id=\"totp-secret\">";
-        let at = page.body.find(marker).unwrap_or_else(|| panic!("no secret on the enrolment page:\n{}", page.body)) + marker.len();
-        let secret = page.body[at..at + page.body[at..].find('<').unwrap()].trim().to_owned();
+        let at = page
+            .body
+            .find(marker)
+            .unwrap_or_else(|| panic!("no secret on the enrolment page:\n{}", page.body))
+            + marker.len();
+        let secret = page.body[at..at + page.body[at..].find('<').unwrap()]
+            .trim()
+            .to_owned();
         let code = code_for(&secret, &self.service);
         let res = b.post_form("/login/enrol", &[("code", &code)]).await;
-        assert_eq!(res.location(), Some("/"), "enrolment refused:\n{}", res.body);
+        assert_eq!(
+            res.location(),
+            Some("/"),
+            "enrolment refused:\n{}",
+            res.body
+        );
         b.get_page("/").await;
         b.post_form("/logout", &[]).await;
         secret
@@ -150,7 +188,10 @@ impl TestApp {
 
     /// Test configuration: plain HTTP, so cookies are not `Secure`.
     pub fn config() -> WebConfig {
-        WebConfig { secure_cookies: false, ..WebConfig::default() }
+        WebConfig {
+            secure_cookies: false,
+            ..WebConfig::default()
+        }
     }
 
     /// Polls `/healthz` until the server answers; never sleeps a fixed time.
@@ -177,7 +218,11 @@ impl TestApp {
 
     /// The current code of a demo account's authenticator, at the service's clock.
     pub fn totp_code(&self, username: &str) -> String {
-        let secret = self.account(username).totp_secret.clone().expect("account has an authenticator");
+        let secret = self
+            .account(username)
+            .totp_secret
+            .clone()
+            .expect("account has an authenticator");
         code_for(&secret, &self.service)
     }
 
@@ -201,8 +246,12 @@ impl TestApp {
         let b = self.browser();
         let account = self.account(username).clone();
         self.service.clock().advance_secs(30);
-        let totp = account.totp_secret.as_ref().map(|s| code_for(s, &self.service));
-        b.login(&account.username, &account.password, totp.as_deref()).await;
+        let totp = account
+            .totp_secret
+            .as_ref()
+            .map(|s| code_for(s, &self.service));
+        b.login(&account.username, &account.password, totp.as_deref())
+            .await;
         b
     }
 
@@ -211,7 +260,10 @@ impl TestApp {
             let _ = tx.send(());
         }
         if let Some(server) = self.server.take() {
-            server.await.expect("server task").expect("server ended cleanly");
+            server
+                .await
+                .expect("server task")
+                .expect("server ended cleanly");
         }
     }
 }
@@ -239,7 +291,9 @@ pub struct Page {
 
 impl Page {
     pub fn location(&self) -> Option<&str> {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok())
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
     }
 
     pub fn json(&self) -> serde_json::Value {
@@ -262,7 +316,12 @@ impl Page {
     }
 
     pub fn assert_contains(&self, text: &str) {
-        assert!(self.body.contains(text), "expected {text:?} in a {} page:\n{}", self.status, self.body);
+        assert!(
+            self.body.contains(text),
+            "expected {text:?} in a {} page:\n{}",
+            self.status,
+            self.body
+        );
     }
 }
 
@@ -281,7 +340,10 @@ impl Browser {
     }
 
     pub fn set_cookie(&self, name: &str, value: &str) {
-        self.jar.lock().unwrap().insert(name.to_owned(), value.to_owned());
+        self.jar
+            .lock()
+            .unwrap()
+            .insert(name.to_owned(), value.to_owned());
     }
 
     pub fn forget_cookie(&self, name: &str) {
@@ -290,28 +352,49 @@ impl Browser {
 
     /// The CSRF token of the last HTML page seen.
     pub fn csrf(&self) -> String {
-        self.csrf.lock().unwrap().clone().expect("no page with a CSRF token seen yet")
+        self.csrf
+            .lock()
+            .unwrap()
+            .clone()
+            .expect("no page with a CSRF token seen yet")
     }
 
-    pub async fn request(&self, method: Method, path: &str, build: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder) -> Page {
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        build: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
+    ) -> Page {
         let cookie_header = {
             let jar = self.jar.lock().unwrap();
-            jar.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+            jar.iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ")
         };
         let mut req = self.http.request(method, format!("{}{path}", self.base));
         if !cookie_header.is_empty() {
             req = req.header(header::COOKIE, cookie_header);
         }
-        let res = build(req).send().await.unwrap_or_else(|e| panic!("request to {path}: {e}"));
+        let res = build(req)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("request to {path}: {e}"));
         let status = res.status();
         let headers = res.headers().clone();
         let body = res.text().await.expect("response body");
-        let page = Page { status, headers, body };
+        let page = Page {
+            status,
+            headers,
+            body,
+        };
         {
             let mut jar = self.jar.lock().unwrap();
             for c in page.set_cookies() {
                 let pair = c.split(';').next().unwrap_or_default();
-                let Some((name, value)) = pair.split_once('=') else { continue };
+                let Some((name, value)) = pair.split_once('=') else {
+                    continue;
+                };
                 if value.is_empty() || c.contains("Max-Age=0") {
                     jar.remove(name);
                 } else {
@@ -331,7 +414,10 @@ impl Browser {
 
     /// Posts a form with the CSRF token of the last page seen.
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Page {
-        let mut all: Vec<(String, String)> = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut all: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         all.push(("csrf".into(), self.csrf()));
         self.post_form_raw(path, &all).await
     }
@@ -340,13 +426,17 @@ impl Browser {
     pub async fn post_form_raw(&self, path: &str, fields: &[(String, String)]) -> Page {
         let body = serde_html_form::to_string(fields).expect("form encoding");
         self.request(Method::POST, path, |r| {
-            r.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(body)
+            r.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(body)
         })
         .await
     }
 
     pub async fn get_json(&self, path: &str) -> Page {
-        self.request(Method::GET, path, |r| r.header(header::ACCEPT, "application/json")).await
+        self.request(Method::GET, path, |r| {
+            r.header(header::ACCEPT, "application/json")
+        })
+        .await
     }
 
     /// Sends JSON with the CSRF header, as an API client of a signed-in session does.
@@ -354,7 +444,9 @@ impl Browser {
         let token = self.csrf();
         let body = body.to_string();
         self.request(method, path, |r| {
-            r.header(header::CONTENT_TYPE, "application/json").header("x-csrf-token", token).body(body)
+            r.header(header::CONTENT_TYPE, "application/json")
+                .header("x-csrf-token", token)
+                .body(body)
         })
         .await
     }
@@ -364,15 +456,27 @@ impl Browser {
     pub async fn login(&self, username: &str, password: &str, totp: Option<&str>) {
         let page = self.get_page("/login").await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-        let res = self.post_form("/login", &[("username", username), ("password", password)]).await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "login of {username} refused:\n{}", res.body);
+        let res = self
+            .post_form("/login", &[("username", username), ("password", password)])
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::SEE_OTHER,
+            "login of {username} refused:\n{}",
+            res.body
+        );
         match res.location() {
             Some("/") => {}
             Some("/login/totp") => {
                 let code = totp.unwrap_or_else(|| panic!("{username} needs a TOTP code"));
                 self.get_page("/login/totp").await;
                 let res = self.post_form("/login/totp", &[("code", code)]).await;
-                assert_eq!(res.status, StatusCode::SEE_OTHER, "TOTP of {username} refused:\n{}", res.body);
+                assert_eq!(
+                    res.status,
+                    StatusCode::SEE_OTHER,
+                    "TOTP of {username} refused:\n{}",
+                    res.body
+                );
                 assert_eq!(res.location(), Some("/"));
             }
             other => panic!("unexpected redirect after password: {other:?}"),
