@@ -480,19 +480,15 @@ impl PublicTipForm {
             }
         }
 
-        let vehicles = parse_list(&self.vehicles, "vehicles", MAX_VEHICLES, &mut e, |s| {
+        let vehicles = parse_list(&self.vehicles, &VEHICLES, &mut e, |s| {
             VehiclePlate::parse(s).map_err(|x| (x.code(), x.to_string()))
         });
-        let mut phones = parse_list(&self.phones, "phones", MAX_PHONES, &mut e, |s| {
+        let phones = parse_list(&self.phones, &PHONES, &mut e, |s| {
             Phone::parse(s).map_err(|x| (x.code(), x.to_string()))
         });
-        dedup(&mut phones);
-        let mut vehicles = vehicles;
-        dedup(&mut vehicles);
-        let mut accounts = parse_list(&self.accounts, "accounts", MAX_ACCOUNTS, &mut e, |s| {
+        let accounts = parse_list(&self.accounts, &ACCOUNTS, &mut e, |s| {
             AccountRef::parse(s).map_err(|x| (x.code(), x.to_string()))
         });
-        dedup(&mut accounts);
 
         let contact = parse_contact(&self.contact, &mut e);
 
@@ -529,41 +525,52 @@ fn non_blank(items: &[String]) -> Vec<(usize, &str)> {
         .collect()
 }
 
-fn dedup<T: PartialEq>(v: &mut Vec<T>) {
-    let mut out: Vec<T> = Vec::with_capacity(v.len());
-    for x in v.drain(..) {
-        if !out.contains(&x) {
-            out.push(x);
-        }
-    }
-    *v = out;
+/// A list of identifiers on the form: its name, how many it may hold, and the code for
+/// too many.
+struct ListField {
+    name: &'static str,
+    max: usize,
+    too_many: &'static str,
 }
 
-fn parse_list<T>(
+const VEHICLES: ListField = ListField {
+    name: "vehicles",
+    max: MAX_VEHICLES,
+    too_many: "tip.vehicles.too_many",
+};
+const PHONES: ListField = ListField {
+    name: "phones",
+    max: MAX_PHONES,
+    too_many: "tip.phones.too_many",
+};
+const ACCOUNTS: ListField = ListField {
+    name: "accounts",
+    max: MAX_ACCOUNTS,
+    too_many: "tip.accounts.too_many",
+};
+
+/// Parses the non-blank entries of a list, reporting each bad one under its original
+/// index, and keeps each value once: the same phone typed twice is one phone.
+fn parse_list<T: PartialEq>(
     items: &[String],
-    field: &str,
-    max: usize,
+    field: &ListField,
     e: &mut Errors,
     parse: impl Fn(&str) -> Result<T, (&'static str, String)>,
 ) -> Vec<T> {
     let filled = non_blank(items);
-    if filled.len() > max {
-        let code = match field {
-            "vehicles" => "tip.vehicles.too_many",
-            "phones" => "tip.phones.too_many",
-            _ => "tip.accounts.too_many",
-        };
+    if filled.len() > field.max {
         e.push(
-            field,
-            code,
-            format!("at most {max} entries, found {}", filled.len()),
+            field.name,
+            field.too_many,
+            format!("at most {} entries, found {}", field.max, filled.len()),
         );
     }
-    let mut out = Vec::new();
-    for (i, s) in filled.into_iter().take(max) {
+    let mut out: Vec<T> = Vec::new();
+    for (i, s) in filled.into_iter().take(field.max) {
         match parse(s) {
+            Ok(v) if out.contains(&v) => {}
             Ok(v) => out.push(v),
-            Err((code, message)) => e.push(format!("{field}[{i}]"), code, message),
+            Err((code, message)) => e.push(format!("{}[{i}]", field.name), code, message),
         }
     }
     out
