@@ -16,15 +16,16 @@ use rand::{Rng, SeedableRng};
 
 // ---------------------------------------------------------------- kernel copies
 
-fn random_lanes(rng: &mut StdRng, n: usize) -> Vec<Lane> {
+/// Codes from a small alphabet (so that matches are common) placed at `offset`, which
+/// takes them up to the edge of the lookup tables (63) or beyond it.
+fn random_lanes(rng: &mut StdRng, n: usize, offset: u8) -> Vec<Lane> {
     (0..n)
         .map(|_| {
             let mut l = Lane::EMPTY;
             for v in l.0.iter_mut() {
-                // Small alphabet so that matches are common; MISSING often.
                 *v = match rng.gen_range(0..10) {
                     0 => MISSING,
-                    _ => rng.gen_range(1..6),
+                    _ => offset + rng.gen_range(1..6),
                 };
             }
             l
@@ -32,24 +33,26 @@ fn random_lanes(rng: &mut StdRng, n: usize) -> Vec<Lane> {
         .collect()
 }
 
-fn code(rng: &mut StdRng) -> u8 {
+fn code(rng: &mut StdRng, offset: u8) -> u8 {
     match rng.gen_range(0..12) {
         0 => MISSING,
         1 => UNSEEN,
-        _ => rng.gen_range(1..6),
+        _ => offset + rng.gen_range(1..6),
     }
 }
 
-fn check_copies<R: Rule + std::fmt::Debug>(rng: &mut StdRng, make: impl Fn(&mut StdRng) -> R) {
-    for _ in 0..40 {
+fn check_copies<R: Rule + std::fmt::Debug>(rng: &mut StdRng, make: impl Fn(&mut StdRng, u8) -> R) {
+    for round in 0..60 {
+        // Codes below 64 (lookup tables allowed), at their edge, or beyond (not allowed).
+        let (offset, small_codes) = [(0, true), (58, true), (100, false)][round % 3];
         let width = rng.gen_range(1..9);
         let blocks = rng.gen_range(1..5);
-        let lanes = random_lanes(rng, blocks * width * R::SLOTS);
-        let query: Vec<R> = (0..width).map(|_| make(rng)).collect();
+        let lanes = random_lanes(rng, blocks * width * R::SLOTS, offset);
+        let query: Vec<R> = (0..width).map(|_| make(rng, offset)).collect();
         let len = rng.gen_range(0..=blocks * LANES);
         let need = rng.gen_range(0..=width as u8 + 1);
         let base = rng.gen_range(0..1000);
-        let scan = Scan { lanes: &lanes, query: &query, need, len, base };
+        let scan = Scan { lanes: &lanes, query: &query, need, len, base, small_codes };
         let mut expected = Vec::new();
         kernel::scan_reference(scan, &mut expected);
         for isa in Isa::available() {
@@ -64,19 +67,19 @@ fn check_copies<R: Rule + std::fmt::Debug>(rng: &mut StdRng, make: impl Fn(&mut 
 fn every_kernel_copy_matches_the_scalar_reference() {
     let mut rng = StdRng::seed_from_u64(11);
     eprintln!("kernel copies on this CPU: {:?}", Isa::available());
-    check_copies(&mut rng, |r| SharesAllele::<false> { alleles: [code(r), code(r)] });
-    check_copies(&mut rng, |r| SharesAllele::<true> { alleles: [code(r), code(r)] });
-    check_copies(&mut rng, |r| ChildOfCouple::<false> { alleles: [code(r), code(r)], second_is_any: r.r#gen() });
-    check_copies(&mut rng, |r| ChildOfCouple::<true> { alleles: [code(r), code(r)], second_is_any: r.r#gen() });
-    check_copies(&mut rng, |r| CoupleOfChild::<false> {
-        mother: [code(r), code(r)],
-        father: [code(r), code(r)],
+    check_copies(&mut rng, |r, o| SharesAllele::<false> { alleles: [code(r, o), code(r, o)] });
+    check_copies(&mut rng, |r, o| SharesAllele::<true> { alleles: [code(r, o), code(r, o)] });
+    check_copies(&mut rng, |r, o| ChildOfCouple::<false> { alleles: [code(r, o), code(r, o)], second_is_any: r.r#gen() });
+    check_copies(&mut rng, |r, o| ChildOfCouple::<true> { alleles: [code(r, o), code(r, o)], second_is_any: r.r#gen() });
+    check_copies(&mut rng, |r, o| CoupleOfChild::<false> {
+        mother: [code(r, o), code(r, o)],
+        father: [code(r, o), code(r, o)],
         mother_any: r.r#gen(),
         father_any: r.r#gen(),
     });
-    check_copies(&mut rng, |r| CoupleOfChild::<true> {
-        mother: [code(r), code(r)],
-        father: [code(r), code(r)],
+    check_copies(&mut rng, |r, o| CoupleOfChild::<true> {
+        mother: [code(r, o), code(r, o)],
+        father: [code(r, o), code(r, o)],
         mother_any: r.r#gen(),
         father_any: r.r#gen(),
     });

@@ -24,7 +24,8 @@ use crate::lr::{self, KinshipResult, LrParams, Relation};
 use super::kernel::{self, ChildOfCouple, LANES, MISSING, Rule, Scan, SharesAllele};
 use super::score::{Bound, DuoScorer, Fixed, Kind, Scorer};
 use super::segment::Segment;
-use super::{CoupleMeta, KinshipIndex, PersonMeta, couple_at, need, person_at};
+use super::panel::Panel;
+use super::{CoupleMeta, KinshipIndex, PersonMeta, couple_at, need, person_at, small_codes};
 
 /// How a crossmatch runs and what it reports.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -123,7 +124,7 @@ impl KinshipIndex {
         report.comparisons = ((report.parents + report.couples) * children.len()) as u64;
 
         let started = Instant::now();
-        let pass = Pass { width, max_inconsistent: options.max_inconsistent, threads, block_bytes: options.block_bytes };
+        let pass = Pass { panel, width, max_inconsistent: options.max_inconsistent, threads, block_bytes: options.block_bytes };
         let keep = |cpi: f64, inconsistent: u32| inconsistent <= options.max_inconsistent && cpi >= options.min_cpi;
         let child_overflow = |c: u32| {
             let (seg, pos) = &children[c as usize];
@@ -263,14 +264,15 @@ fn couple_rules<const D: bool>(codes: &[[u8; 2]]) -> Vec<ChildOfCouple<D>> {
 }
 
 /// The cache-blocked rejection pass over one pool.
-struct Pass {
+struct Pass<'a> {
+    panel: &'a Panel,
     width: usize,
     max_inconsistent: u32,
     threads: usize,
     block_bytes: usize,
 }
 
-impl Pass {
+impl Pass<'_> {
     /// Runs the pass on all threads; each survivor (child, segment number, segment,
     /// position) goes to `survivor` with the thread's state from `init`, which keeps it
     /// or not. Returns the kept pairs and the number of survivors.
@@ -299,6 +301,7 @@ impl Pass {
                 b += per_item;
             }
         }
+        let small: Vec<bool> = segments.iter().map(|seg| small_codes(self.panel, seg.width())).collect();
         let next = AtomicUsize::new(0);
         let worker = || {
             let mut state = init();
@@ -317,7 +320,7 @@ impl Pass {
                     let query = &row[..seg.width()];
                     positions.clear();
                     let need = need(row, seg.width(), self.max_inconsistent);
-                    kernel::scan(Scan { lanes, query, need, len, base: first as u32 }, &mut positions);
+                    kernel::scan(Scan { lanes, query, need, len, base: first as u32, small_codes: small[s] }, &mut positions);
                     for &p in &positions {
                         if !seg.is_dead(p as usize) {
                             survivors += 1;

@@ -47,6 +47,13 @@ pub trait Rule: Copy + Send + Sync {
     /// The record in lane `i` of `col` is compatible with the query at this column (or
     /// lacks it). `col` holds exactly `SLOTS` lanes.
     fn compatible(&self, col: &[Lane], i: usize) -> bool;
+
+    /// The same rule as two 64-entry tables over stored codes below 64, one per slot of
+    /// a two-slot record: compatible = `first[x] | second[y]` (entries 0 or 1). `None`
+    /// when the rule cannot be written so.
+    fn lookup_tables(&self) -> Option<(Lane, Lane)> {
+        None
+    }
 }
 
 /// A person queried against stored persons (parent ↔ child, either direction): a locus
@@ -77,6 +84,22 @@ impl<const DROPOUT: bool> Rule for SharesAllele<DROPOUT> {
         let y = col[1].0[i];
         let shares = (x == MISSING) | (x == c0) | (x == c1) | (y == c0) | (y == c1);
         if DROPOUT { shares | (y == MISSING) } else { shares }
+    }
+
+    fn lookup_tables(&self) -> Option<(Lane, Lane)> {
+        let (mut first, mut second) = (Lane::EMPTY, Lane::EMPTY);
+        first.0[usize::from(MISSING)] = 1;
+        if DROPOUT {
+            second.0[usize::from(MISSING)] = 1;
+        }
+        for c in self.alleles {
+            // A query code of 64 or more equals no stored code below 64.
+            if let Some(slot) = first.0.get_mut(usize::from(c)) {
+                *slot = 1;
+                second.0[usize::from(c)] = 1;
+            }
+        }
+        Some((first, second))
     }
 }
 
@@ -171,14 +194,19 @@ pub struct Scan<'a, R> {
     pub len: usize,
     /// Added to every reported position.
     pub base: u32,
+    /// Every stored code in `lanes` is below 64 (the column dictionaries are that small),
+    /// so the lookup-table copy may run.
+    pub small_codes: bool,
 }
 
 /// Which copy of the loop runs on this machine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Isa {
     Baseline,
     Avx2,
     Avx512,
+    /// AVX-512 with VBMI byte permutes: two-slot rules as table look-ups.
+    Avx512Vbmi,
 }
 
 impl Isa {
@@ -186,9 +214,10 @@ impl Isa {
     pub fn detect() -> Isa {
         #[cfg(target_arch = "x86_64")]
         {
-            if std::arch::is_x86_feature_detected!("avx512bw")
-                && std::arch::is_x86_feature_detected!("avx512f")
-            {
+            if std::arch::is_x86_feature_detected!("avx512bw") && std::arch::is_x86_feature_detected!("avx512f") {
+                if std::arch::is_x86_feature_detected!("avx512vbmi") {
+                    return Isa::Avx512Vbmi;
+                }
                 return Isa::Avx512;
             }
             if std::arch::is_x86_feature_detected!("avx2") {
@@ -201,14 +230,7 @@ impl Isa {
     /// Every copy this CPU can run, for tests that compare them.
     pub fn available() -> Vec<Isa> {
         let best = Isa::detect();
-        let mut all = vec![Isa::Baseline];
-        if matches!(best, Isa::Avx2 | Isa::Avx512) {
-            all.push(Isa::Avx2);
-        }
-        if best == Isa::Avx512 {
-            all.push(Isa::Avx512);
-        }
-        all
+        [Isa::Baseline, Isa::Avx2, Isa::Avx512, Isa::Avx512Vbmi].into_iter().filter(|&i| i <= best).collect()
     }
 
     pub fn name(self) -> &'static str {
@@ -216,6 +238,7 @@ impl Isa {
             Isa::Baseline => "baseline",
             Isa::Avx2 => "avx2",
             Isa::Avx512 => "avx512bw",
+            Isa::Avx512Vbmi => "avx512vbmi",
         }
     }
 }
@@ -229,11 +252,22 @@ pub fn scan<R: Rule>(scan: Scan<'_, R>, out: &mut Vec<u32>) {
 /// As [`scan`], with an explicit instruction set. Asking for one the CPU lacks falls back
 /// to the best available.
 pub fn scan_with<R: Rule>(isa: Isa, scan: Scan<'_, R>, out: &mut Vec<u32>) {
-    let isa = if isa_supported(isa) { isa } else { Isa::detect() };
+    let isa = isa.min(Isa::detect());
     match isa {
         #[cfg(target_arch = "x86_64")]
+        Isa::Avx512Vbmi => {
+            if let Some(tables) = lookup_tables(&scan) {
+                // SAFETY: `isa` is at most what `Isa::detect` found with
+                // `is_x86_feature_detected!`, so AVX-512F/BW/VBMI are present.
+                unsafe { scan_lookup_vbmi(scan, &tables, out) }
+            } else {
+                // SAFETY: as above; AVX-512F/BW are part of this level.
+                unsafe { scan_avx512(scan, out) }
+            }
+        }
+        #[cfg(target_arch = "x86_64")]
         // SAFETY: the feature-enabled copies may only run on a CPU with those features;
-        // `isa_supported` has just confirmed them with `is_x86_feature_detected!`.
+        // `isa` is at most what `Isa::detect` found with `is_x86_feature_detected!`.
         Isa::Avx512 => unsafe { scan_avx512(scan, out) },
         #[cfg(target_arch = "x86_64")]
         // SAFETY: as above, AVX2 was detected at run time.
@@ -242,11 +276,56 @@ pub fn scan_with<R: Rule>(isa: Isa, scan: Scan<'_, R>, out: &mut Vec<u32>) {
     }
 }
 
-fn isa_supported(isa: Isa) -> bool {
-    match isa {
-        Isa::Baseline => true,
-        Isa::Avx2 => matches!(Isa::detect(), Isa::Avx2 | Isa::Avx512),
-        Isa::Avx512 => Isa::detect() == Isa::Avx512,
+/// Per column: the two tables, or `None` for an absent column. `None` overall when the
+/// rule has no table form or codes may reach 64.
+fn lookup_tables<R: Rule>(scan: &Scan<'_, R>) -> Option<Vec<Option<(Lane, Lane)>>> {
+    if R::SLOTS != 2 || !scan.small_codes {
+        return None;
+    }
+    scan.query.iter().map(|r| if r.is_absent() { Some(None) } else { r.lookup_tables().map(Some) }).collect()
+}
+
+/// The two-slot scan as byte permutes: per column, `first[x] | second[y]` gives 0 or 1
+/// for 64 records with two `vpermb` and one `or` (the compare copy needs five compares).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
+fn scan_lookup_vbmi<R: Rule>(scan: Scan<'_, R>, tables: &[Option<(Lane, Lane)>], out: &mut Vec<u32>) {
+    use std::arch::x86_64::{
+        __m512i, _mm512_add_epi8, _mm512_cmpge_epu8_mask, _mm512_load_si512, _mm512_or_si512,
+        _mm512_permutexvar_epi8, _mm512_set1_epi8, _mm512_setzero_si512,
+    };
+    let load = |lane: &Lane| -> __m512i {
+        // SAFETY: a `Lane` is 64 initialised bytes aligned to 64, exactly one aligned
+        // 512-bit load, and the reference keeps it alive for the read.
+        unsafe { _mm512_load_si512((lane as *const Lane).cast()) }
+    };
+    let Scan { lanes, query, need, len, base, .. } = scan;
+    let stride = query.len() * 2;
+    if stride == 0 || len == 0 {
+        return scan_generic(scan, out);
+    }
+    let need_v = _mm512_set1_epi8(need as i8);
+    for (b, block) in lanes.chunks_exact(stride).enumerate() {
+        let first = b * LANES;
+        if first >= len {
+            break;
+        }
+        let mut acc = _mm512_setzero_si512();
+        for (col, t) in block.chunks_exact(2).zip(tables) {
+            let Some((tx, ty)) = t else { continue };
+            let x = _mm512_permutexvar_epi8(load(&col[0]), load(tx));
+            let y = _mm512_permutexvar_epi8(load(&col[1]), load(ty));
+            acc = _mm512_add_epi8(acc, _mm512_or_si512(x, y));
+        }
+        let mut mask = _mm512_cmpge_epu8_mask(acc, need_v);
+        let valid = len - first;
+        if valid < LANES {
+            mask &= (1u64 << valid) - 1;
+        }
+        while mask != 0 {
+            out.push(base + (first as u32) + mask.trailing_zeros());
+            mask &= mask - 1;
+        }
     }
 }
 
@@ -266,7 +345,7 @@ fn scan_avx512<R: Rule>(scan: Scan<'_, R>, out: &mut Vec<u32>) {
 /// the inner loop has no bounds checks and vectorises to byte compares.
 #[inline(always)]
 fn scan_generic<R: Rule>(scan: Scan<'_, R>, out: &mut Vec<u32>) {
-    let Scan { lanes, query, need, len, base } = scan;
+    let Scan { lanes, query, need, len, base, .. } = scan;
     let stride = query.len() * R::SLOTS;
     if stride == 0 || len == 0 {
         // No comparable column: every record is trivially compatible.
@@ -312,7 +391,7 @@ pub fn stream_sum(words: &[u64]) -> u64 {
     match Isa::detect() {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: AVX-512F was detected at run time by `Isa::detect`.
-        Isa::Avx512 => unsafe { stream_sum_avx512(words) },
+        Isa::Avx512 | Isa::Avx512Vbmi => unsafe { stream_sum_avx512(words) },
         #[cfg(target_arch = "x86_64")]
         // SAFETY: AVX2 was detected at run time by `Isa::detect`.
         Isa::Avx2 => unsafe { stream_sum_avx2(words) },
@@ -349,7 +428,7 @@ fn stream_sum_generic(words: &[u64]) -> u64 {
 
 /// Record-at-a-time reference used by tests to check every vector copy.
 pub fn scan_reference<R: Rule>(scan: Scan<'_, R>, out: &mut Vec<u32>) {
-    let Scan { lanes, query, need, len, base } = scan;
+    let Scan { lanes, query, need, len, base, .. } = scan;
     let stride = query.len() * R::SLOTS;
     for r in 0..len {
         let (b, i) = (r / LANES, r % LANES);

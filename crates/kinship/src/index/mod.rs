@@ -386,7 +386,7 @@ impl KinshipIndex {
         let codes = score::query_codes(panel, query);
         match kind {
             QueryKind::Child => {
-                let hits = scan_pool(&snap.parents, &person_rules, dropout, options, &mut report);
+                let hits = scan_pool(panel, &snap.parents, &person_rules, dropout, options, &mut report);
                 let mut scorer = DuoScorer::new(panel, table, params, Fixed::Child(query));
                 let mut bound = Bound::default();
                 scorer.bind(&codes, &mut bound);
@@ -406,7 +406,7 @@ impl KinshipIndex {
                     (None, lr::duo(query, &person_at(panel, seg, *pos), table, params))
                 });
                 let rules = child_of_couple_rules(panel, query, table, dropout);
-                let hits = scan_pool(&snap.couples, &rules, dropout, options, &mut report);
+                let hits = scan_pool(panel, &snap.couples, &rules, dropout, options, &mut report);
                 let mut scorer = Scorer::new(panel, table, params, ScoreKind::Couple, Fixed::Child(query));
                 let scored = hits
                     .into_iter()
@@ -428,7 +428,7 @@ impl KinshipIndex {
                 });
             }
             QueryKind::Parent | QueryKind::Couple => {
-                let hits = scan_pool(&snap.children, &person_rules, dropout, options, &mut report);
+                let hits = scan_pool(panel, &snap.children, &person_rules, dropout, options, &mut report);
                 let mut scorer = DuoScorer::new(panel, table, params, Fixed::Parent(query));
                 let mut bound = Bound::default();
                 scorer.bind(&codes, &mut bound);
@@ -478,7 +478,7 @@ impl KinshipIndex {
         let dropout = params.single_as_dropout;
         let panel = &*snap.panel;
         let rules = couple_of_child_rules(panel, mother, father, table, dropout);
-        let hits = scan_pool(&snap.children, &rules, dropout, options, &mut report);
+        let hits = scan_pool(panel, &snap.children, &rules, dropout, options, &mut report);
         let (m, f) = (score::query_codes(panel, mother), score::query_codes(panel, father));
         let codes: Vec<u8> = m.chunks_exact(2).zip(f.chunks_exact(2)).flat_map(|(m, f)| [m[0], m[1], f[0], f[1]]).collect();
         let mut scorer = Scorer::new(panel, table, params, ScoreKind::Couple, Fixed::Couple { mother, father });
@@ -530,13 +530,14 @@ impl KinshipIndex {
             children: Vec::new(),
         };
         let dropout = params.single_as_dropout;
-        let rules = person_rules(&snap.panel, query, table, dropout);
+        let panel = &*snap.panel;
+        let rules = person_rules(panel, query, table, dropout);
         if kind == QueryKind::Child {
-            scan_pool(&snap.parents, &rules, dropout, options, &mut report);
+            scan_pool(panel, &snap.parents, &rules, dropout, options, &mut report);
             let rules = child_of_couple_rules(&snap.panel, query, table, dropout);
-            scan_pool(&snap.couples, &rules, dropout, options, &mut report);
+            scan_pool(panel, &snap.couples, &rules, dropout, options, &mut report);
         } else {
-            scan_pool(&snap.children, &rules, dropout, options, &mut report);
+            scan_pool(panel, &snap.children, &rules, dropout, options, &mut report);
         }
         Ok((report.scanned, report.survivors))
     }
@@ -725,6 +726,7 @@ impl<const D: bool> IntoRule<D> for CoupleRule {
 
 /// Runs the rejection pass over a pool; returns the live survivors.
 fn scan_pool<M, Q>(
+    panel: &Panel,
     segments: &[Arc<Segment<M>>],
     query: &[Q],
     dropout: bool,
@@ -736,14 +738,20 @@ where
     Q: IntoRule<true> + IntoRule<false>,
 {
     if dropout {
-        scan_pool_with::<M, <Q as IntoRule<true>>::Rule>(segments, &rules::<true, Q>(query), options, report)
+        scan_pool_with::<M, <Q as IntoRule<true>>::Rule>(panel, segments, &rules::<true, Q>(query), options, report)
     } else {
-        scan_pool_with::<M, <Q as IntoRule<false>>::Rule>(segments, &rules::<false, Q>(query), options, report)
+        scan_pool_with::<M, <Q as IntoRule<false>>::Rule>(panel, segments, &rules::<false, Q>(query), options, report)
     }
 }
 
 fn rules<const D: bool, Q: IntoRule<D>>(query: &[Q]) -> Vec<Q::Rule> {
     query.iter().map(IntoRule::<D>::rule).collect()
+}
+
+/// Whether every code of the first `width` columns is below 64 (see
+/// [`kernel::Scan::small_codes`]).
+pub(crate) fn small_codes(panel: &Panel, width: usize) -> bool {
+    (0..width).all(|c| panel.alleles_at(c) < 64)
 }
 
 /// Compatible columns a record needs to survive: the query's comparable columns within
@@ -754,6 +762,7 @@ pub(crate) fn need<R: Rule>(rules: &[R], width: usize, max_inconsistent: u32) ->
 }
 
 fn scan_pool_with<M: Clone, R: Rule>(
+    panel: &Panel,
     segments: &[Arc<Segment<M>>],
     rules: &[R],
     options: &SearchOptions,
@@ -771,6 +780,7 @@ fn scan_pool_with<M: Clone, R: Rule>(
                 need: need(rules, width, options.max_inconsistent),
                 len: seg.len(),
                 base: 0,
+                small_codes: small_codes(panel, width),
             },
             &mut positions,
         );
