@@ -16,6 +16,7 @@ pub mod audit;
 pub mod data_keys;
 pub mod sessions;
 pub mod settings;
+pub mod tips;
 pub mod units;
 pub mod users;
 

@@ -18,11 +18,18 @@ pub(crate) struct Migration {
 }
 
 /// Append only: an applied migration is never edited, a change is a new file.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_initial",
-    sql: include_str!("../migrations/0001_initial.sql"),
-}];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_initial",
+        sql: include_str!("../migrations/0001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_tips",
+        sql: include_str!("../migrations/0002_tips.sql"),
+    },
+];
 
 fn newest_known() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.version)
