@@ -13,6 +13,7 @@ mod model;
 mod url;
 
 pub mod audit;
+pub mod cases;
 pub mod data_keys;
 pub mod sessions;
 pub mod settings;

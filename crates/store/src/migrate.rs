@@ -29,6 +29,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "0002_tips",
         sql: include_str!("../migrations/0002_tips.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_cases",
+        sql: include_str!("../migrations/0003_cases.sql"),
+    },
 ];
 
 fn newest_known() -> i64 {
