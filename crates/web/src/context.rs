@@ -230,8 +230,11 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
             _ => None,
         })
         .unwrap_or_default();
+    let sessionless = is_sessionless(&method, &path);
     let csrf = match session_csrf {
         Some(token) => token,
+        // Assets and probes render no form; a Set-Cookie would only spoil their caching.
+        None if sessionless => String::new(),
         None => match cookies::read(req.headers(), cookies::csrf_cookie_name(secure)) {
             Some(t) if t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()) => t.to_owned(),
             _ => {

@@ -202,7 +202,8 @@ async fn static_assets_are_fingerprinted_and_cached(app: &TestApp) {
     let css_at = page.body.find("/static/").expect("a stylesheet link");
     let rest = &page.body[css_at..];
     let url = &rest[..rest.find('"').unwrap()];
-    let css = b.get_page(url).await;
+    // A fresh browser, which has no CSRF cookie yet.
+    let css = app.browser().get_page(url).await;
     assert_eq!(css.status, StatusCode::OK);
     assert_eq!(
         css.headers[header::CACHE_CONTROL],

@@ -6,7 +6,7 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
 img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 pub const PERMISSIONS_POLICY: &str = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), \
-magnetometer=(), microphone=(), payment=(), usb=(), interest-cohort=()";
+magnetometer=(), microphone=(), payment=(), usb=()";
 
 const HSTS: &str = "max-age=31536000; includeSubDomains";
 
