@@ -107,6 +107,8 @@ pub struct BenchOptions {
     pub crossmatch_children: usize,
     /// Crossmatch threads (0 = one per core).
     pub threads: usize,
+    /// Parent bytes per crossmatch cache block; default [`CrossmatchOptions`]'s.
+    pub block_bytes: Option<usize>,
     /// Bandwidth buffer size; default [`default_bandwidth_buffer`].
     pub bandwidth_bytes: Option<usize>,
     pub bandwidth_passes: u32,
@@ -121,6 +123,7 @@ impl Default for BenchOptions {
             seed: 7,
             crossmatch_children: 0,
             threads: 0,
+            block_bytes: None,
             bandwidth_bytes: None,
             bandwidth_passes: 5,
         }
@@ -155,6 +158,7 @@ pub struct CrossmatchBench {
     pub survivors: u64,
     pub pairs: usize,
     pub min_cpi: f64,
+    pub block_bytes: usize,
 }
 
 /// Everything `bench` prints.
@@ -299,7 +303,12 @@ pub fn run_bench(
             index.add(&child)?;
         }
         progress("crossmatch: running …");
-        let opts = CrossmatchOptions { threads: options.threads, ..CrossmatchOptions::default() };
+        let defaults = CrossmatchOptions::default();
+        let opts = CrossmatchOptions {
+            threads: options.threads,
+            block_bytes: options.block_bytes.unwrap_or(defaults.block_bytes),
+            ..defaults
+        };
         let started = Instant::now();
         let r = index.crossmatch(table, params, &opts);
         let total = started.elapsed().as_secs_f64();
@@ -314,6 +323,7 @@ pub fn run_bench(
             survivors: r.survivors,
             pairs: r.pairs.len(),
             min_cpi: opts.min_cpi,
+            block_bytes: opts.block_bytes,
         })
     } else {
         None
@@ -388,10 +398,11 @@ impl fmt::Display for BenchReport {
         if let Some(x) = &self.crossmatch {
             write!(
                 f,
-                "\ncrossmatch: {} children x {} parents on {} threads: {:.1} s (pass with exact CPI of survivors {:.1} s, report of kept pairs {:.1} s); {:.3e} comparisons/s; {} survivors, {} pairs >= {}",
+                "\ncrossmatch: {} children x {} parents on {} threads, {} KiB blocks: {:.1} s (pass with exact CPI of survivors {:.1} s, report of kept pairs {:.1} s); {:.3e} comparisons/s; {} survivors, {} pairs >= {}",
                 x.children,
                 x.parents,
                 x.threads,
+                x.block_bytes >> 10,
                 x.total_seconds,
                 x.pass_seconds,
                 x.report_seconds,

@@ -209,6 +209,9 @@ pub struct BenchArgs {
     /// Crossmatch threads (0 = one per core).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
+    /// Parent KiB compared with all children before the next block [default: 512].
+    #[arg(long)]
+    pub block_kib: Option<usize>,
     /// Bandwidth buffer in MiB [default: 4 × L3, at least 256].
     #[arg(long)]
     pub bandwidth_mib: Option<usize>,
@@ -601,6 +604,7 @@ fn bench_command(a: BenchArgs, out: &mut dyn Write) -> Result<(), CliError> {
         seed: a.seed,
         crossmatch_children: a.crossmatch_children,
         threads: a.threads,
+        block_bytes: a.block_kib.map(|k| k << 10),
         bandwidth_bytes: a.bandwidth_mib.map(|m| m << 20),
         ..BenchOptions::default()
     };
