@@ -125,7 +125,7 @@ impl Default for BenchOptions {
             threads: 0,
             block_bytes: None,
             bandwidth_bytes: None,
-            bandwidth_passes: 5,
+            bandwidth_passes: 10,
         }
     }
 }
