@@ -199,7 +199,8 @@ async fn request_ids_are_generated_or_propagated(app: &TestApp) {
 async fn static_assets_are_fingerprinted_and_cached(app: &TestApp) {
     let b = app.browser();
     let page = b.get_page("/login").await;
-    let css_at = page.body.find("/static/").expect("a stylesheet link");
+    let marker = "rel=\"stylesheet\" href=\"";
+    let css_at = page.body.find(marker).expect("a stylesheet link") + marker.len();
     let rest = &page.body[css_at..];
     let url = &rest[..rest.find('"').unwrap()];
     // A fresh browser, which has no CSRF cookie yet.

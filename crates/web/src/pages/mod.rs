@@ -89,6 +89,7 @@ pub struct Chrome {
     pub css_url: String,
     pub js_url: String,
     pub htmx_url: String,
+    pub icon_url: String,
 }
 
 impl Chrome {
@@ -110,6 +111,7 @@ impl Chrome {
             css_url: assets::url("app.css").unwrap_or_default(),
             js_url: assets::url("app.js").unwrap_or_default(),
             htmx_url: assets::url("vendor/htmx.min.js").unwrap_or_default(),
+            icon_url: assets::url("favicon.svg").unwrap_or_default(),
             tr,
         }
     }
