@@ -203,6 +203,17 @@ impl Session {
         })
     }
 
+    /// The tips desk, for every role that may enter a tip; each use case asks the policy
+    /// again with the facts of the tip.
+    pub async fn tips(&self) -> Result<crate::tips::TipDesk> {
+        self.allow(Action::SubmitTip, "tips.open").await?;
+        Ok(crate::tips::TipDesk {
+            app: self.app.clone(),
+            actor: self.actor.clone(),
+            ctx: self.ctx.clone(),
+        })
+    }
+
     /// Remembers the language for this session.
     pub async fn set_lang(&self, token: &SessionToken, lang: Lang) -> Result<()> {
         let mut c = self.app.store().conn().await?;

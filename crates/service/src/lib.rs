@@ -34,6 +34,7 @@ mod error;
 mod keys;
 mod people;
 pub mod seed;
+mod tips;
 mod users;
 
 pub use account::AccountDesk;
@@ -44,6 +45,12 @@ pub use ctx::{ActorView, Lang, RequestCtx};
 pub use directory::{DirectoryDesk, MemberView, UnitView};
 pub use error::{AuthFailure, ServiceError};
 pub use keys::RotationReport;
+pub use tips::demo::seed_tips;
+pub use tips::{
+    AdditionView, DecisionInput, DuplicateView, HistoryEntry, MAX_PHOTO_BYTES, MAX_PHOTOS,
+    NoActionView, PhotoMeta, PhotoUpload, PublicTipDesk, ReferralView, ReporterView, RiskGroupView,
+    TipDesk, TipDetail, TipReceipt, TipSummary, parse_source,
+};
 pub use users::{AdminDesk, Assignment, NewUser, OperatorDesk, UserView};
 
 pub use fanguai_domain::role::Role;

@@ -52,16 +52,34 @@ pub(crate) async fn key_of(c: &mut Conn, app: &App, key_id: &str) -> Result<Data
     }
 }
 
-fn aad<'a>(column: &'a str, user_id: &'a str) -> FieldAad<'a> {
-    FieldAad::new("users", column, user_id)
+/// Seals one field of any table; the associated data binds it to table, column and row.
+pub(crate) fn seal_field(
+    key: &DataKey,
+    table: &str,
+    column: &str,
+    row_id: &str,
+    value: &[u8],
+) -> Vec<u8> {
+    key.seal(value, &FieldAad::new(table, column, row_id))
+}
+
+/// Opens a field sealed by [`seal_field`] for the same table, column and row.
+pub(crate) fn open_field(
+    key: &DataKey,
+    table: &str,
+    column: &str,
+    row_id: &str,
+    sealed: &[u8],
+) -> Result<fanguai_vault::Zeroizing<Vec<u8>>> {
+    Ok(key.open(sealed, &FieldAad::new(table, column, row_id))?)
 }
 
 pub(crate) fn seal(key: &DataKey, column: &str, user_id: &str, value: &str) -> Result<Vec<u8>> {
-    Ok(key.seal(value.as_bytes(), &aad(column, user_id)))
+    Ok(seal_field(key, "users", column, user_id, value.as_bytes()))
 }
 
 pub(crate) fn open(key: &DataKey, column: &str, user_id: &str, sealed: &[u8]) -> Result<String> {
-    let plain = key.open(sealed, &aad(column, user_id))?;
+    let plain = open_field(key, "users", column, user_id, sealed)?;
     String::from_utf8(plain.to_vec()).map_err(ServiceError::internal)
 }
 

@@ -185,6 +185,7 @@ pub async fn demo(app: &App, ctx: &RequestCtx) -> Result<Vec<DemoAccount>> {
             totp_secret: totp,
         });
     }
+    crate::tips::demo::seed_tips(app, ctx).await?;
     Ok(out)
 }
 
