@@ -122,6 +122,25 @@ async fn auditor_reads_the_audit_log_but_cannot_manage_users(app: &TestApp) {
     let refused = b.get_page("/audit?user=auditor&action=users.manage").await;
     assert_eq!(refused.status, StatusCode::OK);
     refused.assert_contains("users.manage");
+    // The request id reaches the audit log through the service context.
+    let traced = b
+        .request(Method::GET, "/api/v1/users", |r| {
+            r.header("x-request-id", "trace-refusal-1")
+        })
+        .await;
+    assert_eq!(traced.status, StatusCode::FORBIDDEN);
+    let events = b
+        .get_json("/api/v1/audit?action=users.manage&per_page=500")
+        .await
+        .json();
+    assert!(
+        events["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["request_id"] == "trace-refusal-1"),
+        "{events}"
+    );
     let verify = b.get_json("/api/v1/audit/verify").await;
     assert_eq!(verify.status, StatusCode::OK);
     assert_eq!(verify.json()["status"], "intact");
