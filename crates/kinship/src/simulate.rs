@@ -80,7 +80,7 @@ pub fn parse_seed_genotypes(text: &str) -> Result<Vec<SeedPerson>, SeedError> {
     let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
     let (_, header) = lines.next().ok_or(SeedError::Empty)?;
     let columns: Vec<&str> = header.split(',').map(str::trim).collect();
-    if columns.len() < 4 || (columns.len() - 2) % 2 != 0 || !columns[0].eq_ignore_ascii_case("sample") {
+    if columns.len() < 4 || !(columns.len() - 2).is_multiple_of(2) || !columns[0].eq_ignore_ascii_case("sample") {
         return Err(SeedError::Header);
     }
     let mut loci = Vec::new();
@@ -317,13 +317,14 @@ struct Damage {
 /// One allele passed through a meiosis: the parent's allele, moved one repeat up or
 /// down with probability `rate`.
 fn transmit(allele: Allele, rate: f64, rng: &mut StdRng, damage: &mut Damage) -> Allele {
-    if rate > 0.0 && rng.r#gen::<f64>() < rate {
-        if let Some(t) = allele.tenths() {
-            let moved = if t >= 20 && rng.r#gen::<bool>() { t - 10 } else { t + 10 };
-            if let Some(m) = Allele::from_tenths(moved) {
-                damage.mutations += 1;
-                return m;
-            }
+    if rate > 0.0
+        && rng.r#gen::<f64>() < rate
+        && let Some(t) = allele.tenths()
+    {
+        let moved = if t >= 20 && rng.r#gen::<bool>() { t - 10 } else { t + 10 };
+        if let Some(m) = Allele::from_tenths(moved) {
+            damage.mutations += 1;
+            return m;
         }
     }
     allele

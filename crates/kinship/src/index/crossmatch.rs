@@ -289,7 +289,7 @@ impl Pass<'_> {
         R: Rule,
     {
         let width = self.width;
-        let children = if width == 0 { 0 } else { rules.len() / width };
+        let children = rules.len().checked_div(width).unwrap_or(0);
         // Work items: (segment, first block, end block).
         let mut items = Vec::new();
         for (s, seg) in segments.iter().enumerate() {

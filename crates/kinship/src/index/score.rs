@@ -343,12 +343,12 @@ pub fn query_codes(panel: &Panel, profile: &Profile) -> Vec<u8> {
     let mut codes = vec![MISSING; panel.width() * 2];
     for c in 0..panel.width() {
         let locus = panel.locus(c);
-        if let Some(g) = profile.loci.get(locus) {
-            if Panel::is_comparable(locus, g) {
-                let (a, b) = g.alleles();
-                codes[c * 2] = panel.code(c, a);
-                codes[c * 2 + 1] = b.map_or(MISSING, |b| panel.code(c, b));
-            }
+        if let Some(g) = profile.loci.get(locus)
+            && Panel::is_comparable(locus, g)
+        {
+            let (a, b) = g.alleles();
+            codes[c * 2] = panel.code(c, a);
+            codes[c * 2 + 1] = b.map_or(MISSING, |b| panel.code(c, b));
         }
     }
     codes

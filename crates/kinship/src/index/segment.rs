@@ -116,14 +116,14 @@ impl<M: Clone> Segment<M> {
     /// Appends a record. `codes` is column-major with `slots` codes per column and may be
     /// shorter than the segment's width (the remaining columns are missing).
     pub fn push(&mut self, id: RecordId, codes: &[u8], meta: M) {
-        debug_assert!(codes.len() <= self.stride() && codes.len() % self.slots == 0);
+        debug_assert!(codes.len() <= self.stride() && codes.len().is_multiple_of(self.slots));
         debug_assert!(self.ids.last().is_none_or(|&last| last < id), "ids must grow");
         let pos = self.len();
         let (block, lane) = (pos / LANES, pos % LANES);
         if lane == 0 {
             self.lanes.resize(self.lanes.len() + self.stride(), Lane::EMPTY);
         }
-        if pos % 64 == 0 {
+        if pos.is_multiple_of(64) {
             self.dead.push(0);
         }
         let start = block * self.stride();
