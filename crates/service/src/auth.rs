@@ -214,6 +214,26 @@ impl Session {
         })
     }
 
+    /// The case desk, for the roles that work on cases or oversee them: investigators,
+    /// supervisors, units cases are referred to, the office and the convenor. Each use
+    /// case asks the policy again with the facts of the case.
+    pub async fn cases(&self) -> Result<crate::cases::CaseDesk> {
+        self.allow(
+            Action::ReadCase {
+                owner_unit: self.actor.unit_id.clone().into(),
+                assigned: true,
+                referred_to_actor_unit: true,
+            },
+            "case.desk",
+        )
+        .await?;
+        Ok(crate::cases::CaseDesk {
+            app: self.app.clone(),
+            actor: self.actor.clone(),
+            ctx: self.ctx.clone(),
+        })
+    }
+
     /// Remembers the language for this session.
     pub async fn set_lang(&self, token: &SessionToken, lang: Lang) -> Result<()> {
         let mut c = self.app.store().conn().await?;

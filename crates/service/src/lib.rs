@@ -28,6 +28,7 @@ mod account;
 mod app;
 mod audit_log;
 mod auth;
+pub mod cases;
 mod ctx;
 mod directory;
 mod error;
@@ -39,6 +40,11 @@ mod users;
 
 pub use account::AccountDesk;
 pub use app::{App, ServiceConfig};
+pub use cases::{
+    CaseDesk, CaseSummary, CaseView, ClassificationInput, FigureQuery, FiguresView, NewCasePerson,
+    NewCaseReport, NewIdentifier, NewKeyArea, NewOperation, NewSupervision, PersonStatus, PersonView,
+    SeriesView, TransitionInput,
+};
 pub use audit_log::{AuditDesk, AuditEventView, AuditPage, AuditQuery, ChainStatus, verify_chain};
 pub use auth::{Enrolment, LoginOutcome, Session, SessionToken, Stage};
 pub use ctx::{ActorView, Lang, RequestCtx};

@@ -186,6 +186,7 @@ pub async fn demo(app: &App, ctx: &RequestCtx) -> Result<Vec<DemoAccount>> {
         });
     }
     crate::tips::demo::seed_tips(app, ctx).await?;
+    crate::cases::seed_cases(app, ctx).await?;
     Ok(out)
 }
 

@@ -1,0 +1,137 @@
+//! The figures of the work on cases per period and area: received (受案), registered
+//! (立案数), solved (破案数) with cold cases counted apart, the clearance rate (破案率 =
+//! solved ÷ registered, by the domain's KPI rules), people rescued, suspects caught and
+//! gangs broken up.
+
+use fanguai_domain::kpi::{CaseKpis, CasePeriod, ColdCasePolicy, SolvedCase};
+use fanguai_domain::policy::{Action, Decision, Scope};
+use fanguai_domain::role::Role;
+use fanguai_store::cases::{self as repo, FigureFilter};
+use serde::{Deserialize, Serialize};
+
+use super::CaseDesk;
+use super::records::{date_text, input_date, stored_date, today};
+use crate::error::{Result, ServiceError};
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct FigureQuery {
+    /// First day, `YYYY-MM-DD`; blank: the first of this year.
+    #[serde(default)]
+    pub from: String,
+    /// Last day, included; blank: today.
+    #[serde(default)]
+    pub to: String,
+    /// One member unit's cases; blank: the whole city (office and convenor), or the
+    /// reader's own unit for everyone else.
+    #[serde(default)]
+    pub unit: String,
+    /// A division code prefix: `4302` a prefecture, `430202` a county; blank: all.
+    #[serde(default)]
+    pub area: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FiguresView {
+    pub from: String,
+    pub to: String,
+    pub unit: Option<String>,
+    pub area: Option<String>,
+    pub received: u64,
+    pub registered: u64,
+    pub solved: u64,
+    pub cold_solved: u64,
+    /// Solved ÷ registered in per cent; `None` when nothing was registered.
+    pub clearance_rate_percent: Option<f64>,
+    pub rescued: u64,
+    pub caught: u64,
+    pub gangs_broken_up: u64,
+}
+
+impl CaseDesk {
+    /// Figures for a period and area, for the whole city or one unit as the policy allows.
+    pub async fn figures(&self, q: &FigureQuery) -> Result<FiguresView> {
+        let day = today(&self.app);
+        let from = match q.from.trim() {
+            "" => day.replace_month(time::Month::January).and_then(|d| d.replace_day(1)).unwrap_or(day),
+            s => input_date("from", s)?,
+        };
+        let to = match q.to.trim() {
+            "" => day,
+            s => input_date("to", s)?,
+        };
+        if to < from {
+            return Err(ServiceError::invalid("to", "figures.period.reversed"));
+        }
+        let area = q.area.trim();
+        if !area.is_empty() && (!area.chars().all(|c| c.is_ascii_digit()) || area.len() > 6) {
+            return Err(ServiceError::invalid("area", "figures.area.invalid"));
+        }
+        let city_reader = self.has_role(Role::Office) || self.has_role(Role::Convenor);
+        let unit = match q.unit.trim() {
+            "" if city_reader => None,
+            "" => Some(self.actor.unit_id.clone()),
+            u => Some(u.to_owned()),
+        };
+        let scope = match &unit {
+            Some(u) => Scope::Unit(u.clone().into()),
+            None => Scope::City,
+        };
+        if let Decision::Deny(r) = self.decide(&Action::ViewFigures { scope }) {
+            return Err(self.refuse("figures.view", "figures", unit.as_deref().unwrap_or("city"), r).await);
+        }
+        let filter = FigureFilter {
+            from: date_text(from),
+            to: date_text(to),
+            owner_unit: unit.clone(),
+            division_prefix: (!area.is_empty()).then(|| area.to_owned()),
+        };
+        let mut tx = self.app.store().begin().await?;
+        let counts = repo::figures(&mut tx, &filter).await?;
+        let solved = counts
+            .solved
+            .iter()
+            .map(|(r, s)| {
+                Ok(SolvedCase {
+                    registered_on: stored_date(r)?,
+                    solved_on: stored_date(s)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let to_u64 = |n: i64| u64::try_from(n).unwrap_or(0);
+        let kpis = CaseKpis::compute(
+            &CasePeriod {
+                received: to_u64(counts.accepted),
+                registered: to_u64(counts.registered),
+                solved,
+                people_rescued: to_u64(counts.rescued),
+                suspects_caught: to_u64(counts.caught),
+                gangs_broken_up: to_u64(counts.gangs_broken_up),
+            },
+            ColdCasePolicy::default(),
+        )
+        .map_err(ServiceError::internal)?;
+        self.audit(
+            &mut tx,
+            "figures.view",
+            "figures",
+            unit.as_deref().unwrap_or("city"),
+            format!("{} to {}", filter.from, filter.to),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(FiguresView {
+            from: filter.from,
+            to: filter.to,
+            unit,
+            area: filter.division_prefix,
+            received: kpis.received,
+            registered: kpis.registered,
+            solved: kpis.solved,
+            cold_solved: kpis.cold_solved,
+            clearance_rate_percent: kpis.clearance_rate.map(|r| r.percent()),
+            rescued: kpis.people_rescued,
+            caught: kpis.suspects_caught,
+            gangs_broken_up: kpis.gangs_broken_up,
+        })
+    }
+}
