@@ -156,7 +156,10 @@ fn check_state(state: &str) -> Result<(), StoreError> {
 /// `Conflict` ("tracking code already exists") when the code is taken.
 pub async fn insert(c: &mut Conn, t: &TipRow) -> Result<(), StoreError> {
     check_state(&t.state)?;
-    let placeholders = (1..=33).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+    let placeholders = (1..=33)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     sqlx::query(&format!(
         "INSERT INTO tips ({COLUMNS}) VALUES ({placeholders})"
     ))
@@ -410,13 +413,15 @@ pub async fn open_sharing_identifiers(
 }
 
 /// The identifiers of one tip, as `(kind, bidx)`.
-pub async fn identifiers_of(c: &mut Conn, tip_id: &str) -> Result<Vec<(String, String)>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT kind, bidx FROM tip_identifiers WHERE tip_id = $1 ORDER BY kind, bidx",
-    )
-    .bind(tip_id)
-    .fetch_all(&mut *c)
-    .await?;
+pub async fn identifiers_of(
+    c: &mut Conn,
+    tip_id: &str,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let rows =
+        sqlx::query("SELECT kind, bidx FROM tip_identifiers WHERE tip_id = $1 ORDER BY kind, bidx")
+            .bind(tip_id)
+            .fetch_all(&mut *c)
+            .await?;
     rows.iter()
         .map(|r| Ok((r.try_get("kind")?, r.try_get("bidx")?)))
         .collect::<Result<_, sqlx::Error>>()
@@ -700,7 +705,10 @@ pub async fn referrals_to(c: &mut Conn, unit_id: &str) -> Result<Vec<TipReferral
     .bind(unit_id)
     .fetch_all(&mut *c)
     .await?;
-    Ok(rows.iter().map(referral_from_row).collect::<Result<_, _>>()?)
+    Ok(rows
+        .iter()
+        .map(referral_from_row)
+        .collect::<Result<_, _>>()?)
 }
 
 /// A proposal to take no action and its second review.

@@ -138,19 +138,31 @@ async fn tip_round_trip_keeps_every_field(db: &TestDb) {
     tips::insert(&mut c, &t).await.unwrap();
     assert_eq!(tips::get(&mut c, "t1").await.unwrap(), Some(t.clone()));
     assert_eq!(
-        tips::by_tracking_code(&mut c, "ABCDEFGHJKM5").await.unwrap(),
+        tips::by_tracking_code(&mut c, "ABCDEFGHJKM5")
+            .await
+            .unwrap(),
         Some(t.clone())
     );
-    assert_eq!(tips::by_tracking_code(&mut c, "ABCDEFGHJKM6").await.unwrap(), None);
+    assert_eq!(
+        tips::by_tracking_code(&mut c, "ABCDEFGHJKM6")
+            .await
+            .unwrap(),
+        None
+    );
     assert_eq!(tips::get(&mut c, "nope").await.unwrap(), None);
     let dbg = format!("{t:?}");
-    assert!(!dbg.contains("ABCDEFGHJKM5") && !dbg.contains("hash-t1"), "{dbg}");
+    assert!(
+        !dbg.contains("ABCDEFGHJKM5") && !dbg.contains("hash-t1"),
+        "{dbg}"
+    );
 }
 
 async fn tracking_code_is_unique(db: &TestDb) {
     seed(&db.store()).await;
     let mut c = db.store().conn().await.unwrap();
-    tips::insert(&mut c, &tip("t1", "SAME", T0, T0)).await.unwrap();
+    tips::insert(&mut c, &tip("t1", "SAME", T0, T0))
+        .await
+        .unwrap();
     let err = tips::insert(&mut c, &tip("t2", "SAME", T0, T0))
         .await
         .unwrap_err();
@@ -175,7 +187,9 @@ async fn workflow_update_leaves_content_alone(db: &TestDb) {
     t.updated_at = T0 + 20;
     let mut changed_content = t.clone();
     changed_content.what_happened_enc = vec![9, 9, 9];
-    tips::update_workflow(&mut c, &changed_content).await.unwrap();
+    tips::update_workflow(&mut c, &changed_content)
+        .await
+        .unwrap();
     assert_eq!(tips::get(&mut c, "t1").await.unwrap(), Some(t));
 
     let mut missing = tip("zz", "C2", T0, T0);
@@ -210,7 +224,9 @@ async fn unknown_state_is_refused(db: &TestDb) {
 async fn lists_by_unit_assignee_and_overdue(db: &TestDb) {
     seed(&db.store()).await;
     let mut c = db.store().conn().await.unwrap();
-    tips::insert(&mut c, &tip("a", "CA", T0, T0 + 100)).await.unwrap();
+    tips::insert(&mut c, &tip("a", "CA", T0, T0 + 100))
+        .await
+        .unwrap();
     let mut b = tip("b", "CB", T0, T0 + 50);
     b.owner_unit_id = "labour".into();
     tips::insert(&mut c, &b).await.unwrap();
@@ -283,13 +299,22 @@ async fn lists_by_unit_assignee_and_overdue(db: &TestDb) {
 async fn escalation_happens_once(db: &TestDb) {
     seed(&db.store()).await;
     let mut c = db.store().conn().await.unwrap();
-    tips::insert(&mut c, &tip("a", "CA", T0, T0 + 100)).await.unwrap();
-    tips::insert(&mut c, &tip("b", "CB", T0, T0 + 1000)).await.unwrap();
+    tips::insert(&mut c, &tip("a", "CA", T0, T0 + 100))
+        .await
+        .unwrap();
+    tips::insert(&mut c, &tip("b", "CB", T0, T0 + 1000))
+        .await
+        .unwrap();
     let due = tips::due_for_escalation(&mut c, T0 + 500).await.unwrap();
     assert_eq!(due.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), ["a"]);
     assert!(tips::mark_escalated(&mut c, "a", T0 + 500).await.unwrap());
     assert!(!tips::mark_escalated(&mut c, "a", T0 + 600).await.unwrap());
-    assert!(tips::due_for_escalation(&mut c, T0 + 500).await.unwrap().is_empty());
+    assert!(
+        tips::due_for_escalation(&mut c, T0 + 500)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(
         tips::get(&mut c, "a").await.unwrap().unwrap().escalated_at,
         Some(T0 + 500)
@@ -306,10 +331,16 @@ async fn identifiers_find_open_tips_only(db: &TestDb) {
     closed.decision = Some("open_case".into());
     tips::insert(&mut c, &closed).await.unwrap();
     for id in ["a", "b", "z"] {
-        tips::add_identifier(&mut c, id, "phone", "P1").await.unwrap();
+        tips::add_identifier(&mut c, id, "phone", "P1")
+            .await
+            .unwrap();
     }
-    tips::add_identifier(&mut c, "a", "phone", "P1").await.unwrap();
-    tips::add_identifier(&mut c, "a", "plate", "V1").await.unwrap();
+    tips::add_identifier(&mut c, "a", "phone", "P1")
+        .await
+        .unwrap();
+    tips::add_identifier(&mut c, "a", "plate", "V1")
+        .await
+        .unwrap();
     assert_eq!(
         tips::identifiers_of(&mut c, "a").await.unwrap(),
         [
@@ -420,10 +451,21 @@ async fn referral_is_acknowledged_once(db: &TestDb) {
         tips::insert_referral(&mut c, &r).await,
         Err(StoreError::Conflict { .. })
     ));
-    assert_eq!(tips::referrals_to(&mut c, "labour").await.unwrap(), [r.clone()]);
+    assert_eq!(
+        tips::referrals_to(&mut c, "labour").await.unwrap(),
+        [r.clone()]
+    );
     assert!(tips::referrals_to(&mut c, "psb").await.unwrap().is_empty());
-    assert!(tips::acknowledge_referral(&mut c, "a", "u3", T0 + 2).await.unwrap());
-    assert!(!tips::acknowledge_referral(&mut c, "a", "u3", T0 + 3).await.unwrap());
+    assert!(
+        tips::acknowledge_referral(&mut c, "a", "u3", T0 + 2)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !tips::acknowledge_referral(&mut c, "a", "u3", T0 + 3)
+            .await
+            .unwrap()
+    );
     let got = tips::referral(&mut c, "a").await.unwrap().unwrap();
     assert_eq!(got.acknowledged_by.as_deref(), Some("u3"));
     assert_eq!(got.acknowledged_at, Some(T0 + 2));
