@@ -44,6 +44,24 @@
 //!            ImportErrors { errors: Vec<ImportError { line, reason }> }
 //! conclusion Conclusion { SupportsParentage, Excluded, SupportsNonParentage, Inconclusive }
 //!            conclude(relation, cpi, inconsistent_loci)
+//! index      KinshipIndex::new(); add(&Profile) /* children and parents of missing children */,
+//!            add_couple(code, &mother, &father) -> Result<(), IndexError>; remove(code) -> bool,
+//!            contains(code), stats() -> IndexStats, profile(code), couple(code)
+//!            search(&Profile, t, p, &SearchOptions { top, max_inconsistent, min_cpi }) -> Result<SearchReport, _>
+//!            search_couple(code, &mother, &father, t, p, &opts) -> SearchReport; search_code(code, t, p, &opts)
+//!            SearchReport { query, kind, table, params, options, scanned, survivors, parents, couples, children }
+//!            Candidate { rank, code, members, relation, cpi, probability, inconsistent_loci, shared_loci,
+//!                        conclusion, margin /* cpi ÷ next cpi */, result: KinshipResult }
+//!            crossmatch(t, p, &CrossmatchOptions { min_cpi, max_inconsistent, threads, block_bytes })
+//!                -> CrossmatchReport { pairs: Vec<CrossmatchPair>, comparisons, survivors, .. }
+//!            rejection_pass(&Profile, t, p, &opts) -> (scanned, survivors); kernel::{scan, Isa, stream_sum}
+//! db         ProfileDb { profiles, couples, table }: open, open_or_new, save /* atomic */,
+//!            merge(profiles, couples) /* all or nothing */, build_index; parse_couples, is_couple_list
+//! simulate   parse_seed_genotypes(text), simulate(&people, t, p, &SimulateOptions) -> SimulationReport,
+//!            east_asia_table(), NIST_1036, CODIS_20
+//! bench      measure_bandwidth(bytes, passes) -> Bandwidth, run_bench(&BenchOptions, t, p, progress) -> BenchReport
+//! cli        KinshipCommand (clap: lr, import, search, crossmatch, simulate, bench);
+//!            run(cmd), run_with(cmd, &mut dyn Write) -> Result<(), CliError>
 //! ```
 // `deny` rather than `forbid`: the search kernel (`index::kernel`) alone allows `unsafe`
 // to call its AVX2/AVX-512 copies after run-time feature detection, which measured 2.7×

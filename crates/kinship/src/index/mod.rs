@@ -34,7 +34,7 @@ use serde::Serialize;
 
 use crate::conclusion::Conclusion;
 use crate::freq::FreqTable;
-use crate::lr::{self, KinshipResult, LrParams, Relation};
+use crate::lr::{self, Kinship, KinshipResult, LrParams, Relation};
 use crate::profile::{Genotype, Profile, SampleCategory};
 
 use kernel::{ChildOfCouple, CoupleOfChild, MISSING, Rule, Scan, SharesAllele};
@@ -395,7 +395,7 @@ impl KinshipIndex {
                     .map(|(seg, pos)| {
                         let meta = seg.meta(pos);
                         let score = if meta.overflow {
-                            full_score(&lr::duo(query, &person_at(panel, &seg, pos), table, params))
+                            exact(Kinship::Duo { child: query, parent: &person_at(panel, &seg, pos) }, table, params)
                         } else {
                             scorer.score(&mut bound, meta.sex, |c| [seg.code_at(pos, c, 0), seg.code_at(pos, c, 1)])
                         };
@@ -414,7 +414,7 @@ impl KinshipIndex {
                         let meta = seg.meta(pos);
                         let score = if meta.mother.overflow || meta.father.overflow {
                             let (m, f) = couple_at(panel, &seg, pos);
-                            full_score(&lr::couple(query, &m, &f, table, params))
+                            exact(Kinship::Couple { child: query, mother: &m, father: &f }, table, params)
                         } else {
                             scorer.score(&codes, &seg.codes(pos), 0)
                         };
@@ -437,7 +437,7 @@ impl KinshipIndex {
                     .map(|(seg, pos)| {
                         let meta = seg.meta(pos);
                         let score = if meta.overflow {
-                            full_score(&lr::duo(&person_at(panel, &seg, pos), query, table, params))
+                            exact(Kinship::Duo { child: &person_at(panel, &seg, pos), parent: query }, table, params)
                         } else {
                             scorer.score(&mut bound, 0, |c| [seg.code_at(pos, c, 0), seg.code_at(pos, c, 1)])
                         };
@@ -487,7 +487,7 @@ impl KinshipIndex {
             .map(|(seg, pos)| {
                 let meta = seg.meta(pos);
                 let score = if meta.overflow {
-                    full_score(&lr::couple(&person_at(panel, &seg, pos), mother, father, table, params))
+                    exact(Kinship::Couple { child: &person_at(panel, &seg, pos), mother, father }, table, params)
                 } else {
                     scorer.score(&seg.codes(pos), &codes, 0)
                 };
@@ -802,8 +802,10 @@ struct Scored<H> {
     hit: H,
 }
 
-fn full_score(r: &KinshipResult) -> Score {
-    Score { cpi: r.cpi, inconsistent_loci: r.inconsistent_loci, shared_loci: r.shared_loci }
+/// The combined index by the likelihood-ratio code, without per-locus details.
+fn exact(kinship: Kinship<'_>, table: &FreqTable, params: &LrParams) -> Score {
+    let c = lr::combined(kinship, table, params);
+    Score { cpi: c.cpi, inconsistent_loci: c.inconsistent_loci, shared_loci: c.shared_loci }
 }
 
 /// Keeps candidates within the limits, orders them by combined index (then code, so the

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::freq::FreqTable;
-use crate::lr::{self, LrParams};
+use crate::lr::{self, Kinship, LrParams};
 use crate::profile::{Genotype, Profile, SampleCategory, Sex};
 
 use super::kernel::{MISSING, UNSEEN};
@@ -209,7 +209,7 @@ impl<'a> Scorer<'a> {
                     None => (Some(self.genotype(column, &parent[..2])), amelogenin(sex)),
                 };
                 let parent = one("parent", SampleCategory::ParentOfMissingChild, g, amel);
-                lr::duo(&child, &parent, self.table, self.params)
+                lr::combined(Kinship::Duo { child: &child, parent: &parent }, self.table, self.params)
             }
             Kind::Couple => {
                 let (m, f) = match fixed_couple {
@@ -218,12 +218,13 @@ impl<'a> Scorer<'a> {
                 };
                 let mother = one("mother", SampleCategory::ParentOfMissingChild, m, None);
                 let father = one("father", SampleCategory::ParentOfMissingChild, f, None);
-                lr::couple(&child, &mother, &father, self.table, self.params)
+                lr::combined(Kinship::Couple { child: &child, mother: &mother, father: &father }, self.table, self.params)
             }
         };
-        match result.loci.first() {
-            Some(l) => Locus { index: l.index, consistent: l.consistent, compared: true },
-            None => Locus { index: 1.0, consistent: true, compared: false },
+        // One locus: the combined index is 1 × that locus's index, the same bits.
+        match result.shared_loci {
+            0 => Locus { index: 1.0, consistent: true, compared: false },
+            _ => Locus { index: result.cpi, consistent: result.inconsistent_loci == 0, compared: true },
         }
     }
 }
