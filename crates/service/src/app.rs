@@ -58,6 +58,8 @@ pub(crate) struct Inner {
     ring: RwLock<Arc<KeyRing>>,
     pub cfg: ServiceConfig,
     pub clock: Clock,
+    /// The audit chain prefix the audit page has already checked.
+    pub audit_verified: std::sync::Mutex<Option<crate::audit_log::VerifiedPrefix>>,
 }
 
 /// Cheap to clone; every clone shares the database pool and key ring.
@@ -83,6 +85,7 @@ impl App {
                 ring: RwLock::new(Arc::new(ring)),
                 cfg,
                 clock: Clock::default(),
+                audit_verified: Default::default(),
             }),
         })
     }

@@ -159,11 +159,36 @@ pub enum ChainStatus {
 /// Reads the whole chain in batches and checks every link. Used by the audit page and
 /// by `fanguai audit verify`.
 pub async fn verify_chain(store: &fanguai_store::Store) -> Result<ChainStatus> {
+    Ok(verify_chain_after(store, None).await?.0)
+}
+
+/// A prefix of the chain already checked: the last event's seq and hash, and how many
+/// events it holds.
+#[derive(Debug, Clone)]
+pub(crate) struct VerifiedPrefix {
+    pub seq: i64,
+    pub hash: String,
+    pub events: i64,
+    /// When the whole chain was last walked from the first event.
+    pub full_at_ms: i64,
+}
+
+/// Checks the chain, starting after `prefix` when given (events up to it were checked
+/// before) or from the first event.
+async fn verify_chain_after(
+    store: &fanguai_store::Store,
+    prefix: Option<&VerifiedPrefix>,
+) -> Result<(ChainStatus, i64)> {
     let mut c = store.conn().await?;
     let (head_seq, head_hash) = audit::head(&mut c).await?;
-    let mut verifier = chain::ChainVerifier::new();
-    let mut after = 0i64;
-    let mut count = 0i64;
+    let (mut verifier, mut after, mut count) = match prefix {
+        Some(p) => (
+            chain::ChainVerifier::resume(p.seq as u64 + 1, &p.hash),
+            p.seq,
+            p.events,
+        ),
+        None => (chain::ChainVerifier::new(), 0i64, 0i64),
+    };
     loop {
         let batch = audit::scan(&mut c, after, 1000).await?;
         if batch.is_empty() {
@@ -173,26 +198,38 @@ pub async fn verify_chain(store: &fanguai_store::Store) -> Result<ChainStatus> {
             if let Err(b) =
                 verifier.push(row.seq as u64, &row.prev_hash, &row.hash, &canonical(row))
             {
-                return Ok(ChainStatus::Broken {
+                let status = ChainStatus::Broken {
                     first_broken_seq: b.seq as i64,
                     kind: format!("{:?}", b.kind).to_lowercase(),
-                });
+                };
+                return Ok((status, head_seq));
             }
             count += 1;
             after = row.seq;
         }
     }
     // Rows deleted from the end leave the head pointing past the last event.
-    if after != head_seq || verifier.last_hash() != head_hash {
-        return Ok(ChainStatus::Broken {
+    let last_hash = if verifier.events() == 0 {
+        prefix
+            .map(|p| p.hash.clone())
+            .unwrap_or_else(|| chain::GENESIS.to_string())
+    } else {
+        verifier.last_hash().to_string()
+    };
+    if after != head_seq || last_hash != head_hash {
+        let status = ChainStatus::Broken {
             first_broken_seq: after + 1,
             kind: "truncated".into(),
-        });
+        };
+        return Ok((status, head_seq));
     }
-    Ok(ChainStatus::Intact {
-        events: count,
-        head_hash,
-    })
+    Ok((
+        ChainStatus::Intact {
+            events: count,
+            head_hash,
+        },
+        head_seq,
+    ))
 }
 
 /// The auditors' desk: reading the log and checking the chain. Reading the log is itself
@@ -245,8 +282,37 @@ impl AuditDesk {
         })
     }
 
+    /// The chain status for the audit page. New events are checked at every call; the
+    /// whole chain again at least every ten minutes, so a page view stays cheap on a
+    /// long log. `fanguai audit verify` always walks the whole chain.
     pub async fn verify(&self) -> Result<ChainStatus> {
-        verify_chain(self.app.store()).await
+        const FULL_EVERY_MS: i64 = 10 * 60 * 1000;
+        let now = self.app.now_ms();
+        let cached = self
+            .app
+            .inner
+            .audit_verified
+            .lock()
+            .expect("audit cache lock")
+            .clone();
+        let prefix = cached.filter(|p| now - p.full_at_ms < FULL_EVERY_MS);
+        let (status, head_seq) = verify_chain_after(self.app.store(), prefix.as_ref()).await?;
+        let fresh = match &status {
+            ChainStatus::Intact { events, head_hash } => Some(VerifiedPrefix {
+                seq: head_seq,
+                hash: head_hash.clone(),
+                events: *events,
+                full_at_ms: prefix.map(|p| p.full_at_ms).unwrap_or(now),
+            }),
+            ChainStatus::Broken { .. } => None,
+        };
+        *self
+            .app
+            .inner
+            .audit_verified
+            .lock()
+            .expect("audit cache lock") = fresh;
+        Ok(status)
     }
 }
 

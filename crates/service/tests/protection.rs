@@ -381,3 +381,38 @@ both_backends!(
         assert_eq!(names, vec!["新用户".to_string()]);
     }
 );
+
+both_backends!(
+    the_audit_page_checks_new_events_and_rechecks_the_whole_chain,
+    |t| {
+        t.user("auditor1", "psb", "auditor").await;
+        let desk = t.session("auditor1").await.auditor().await.unwrap();
+        assert!(matches!(
+            desk.verify().await.unwrap(),
+            ChainStatus::Intact { .. }
+        ));
+        // New events after the checked prefix are checked on the next view.
+        t.user("inv1", "psb", "investigator").await;
+        let ChainStatus::Intact { events, .. } = desk.verify().await.unwrap() else {
+            panic!()
+        };
+        let mut c = t.db.store().conn().await.unwrap();
+        let (head, _) = fanguai_store::audit::head(&mut c).await.unwrap();
+        assert_eq!(events, head);
+        sqlx::query(&format!(
+            "UPDATE audit_events SET detail = 'forged' WHERE seq = {head}"
+        ))
+        .execute(&mut *c)
+        .await
+        .unwrap();
+        t.user("inv2", "psb", "investigator").await;
+        // An edit inside the checked prefix shows within ten minutes, when the whole chain is walked again.
+        t.app.clock().advance_secs(11 * 60);
+        match desk.verify().await.unwrap() {
+            ChainStatus::Broken {
+                first_broken_seq, ..
+            } => assert_eq!(first_broken_seq, head),
+            s => panic!("{s:?}"),
+        }
+    }
+);
