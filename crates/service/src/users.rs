@@ -46,6 +46,8 @@ pub struct UserView {
     pub totp_enrolled: bool,
     pub locked: bool,
     pub must_change_password: bool,
+    /// Named liaison (联络员) of their unit to the joint conference.
+    pub liaison: bool,
 }
 
 /// A one-time password shown once to the admin who made it.
@@ -106,6 +108,7 @@ impl Accounts<'_> {
             totp_enrolled: u.totp_enrolled,
             locked: u.locked_until.is_some_and(|t| t > self.app.now_ms()),
             must_change_password: u.must_change_password,
+            liaison: units::get(c, &u.unit_id).await?.and_then(|unit| unit.liaison_user_id).as_deref() == Some(u.id.as_str()),
         })
     }
 
@@ -346,6 +349,35 @@ impl Accounts<'_> {
         Ok(view)
     }
 
+    /// Names an active account the liaison of its own unit; the unit's previous liaison
+    /// stops being it.
+    pub async fn make_liaison(&self, who: &str) -> Result<UserView> {
+        let mut tx = self.app.store().begin().await?;
+        let u = self.find(&mut tx, who).await?;
+        if u.disabled {
+            return Err(ServiceError::invalid("user", "users.disabled"));
+        }
+        units::set_liaison(&mut tx, &u.unit_id, Some(&u.id)).await?;
+        record(
+            &mut tx,
+            self.app,
+            self.ctx,
+            self.actor,
+            Event {
+                action: "units.set_liaison",
+                record_type: "unit",
+                record_id: &u.unit_id,
+                outcome: "ok",
+                detail: format!("liaison {}", u.username),
+                ..Default::default()
+            },
+        )
+        .await?;
+        let view = self.view(&mut tx, &u).await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
     pub async fn assign(&self, who: &str, a: &Assignment) -> Result<UserView> {
         let roles = parse_role_list(&a.roles)?;
         {
@@ -404,6 +436,10 @@ impl AdminDesk {
     }
     pub async fn assign(&self, user_id: &str, a: &Assignment) -> Result<UserView> {
         self.accounts().assign(user_id, a).await
+    }
+    /// Names the account the liaison of its unit to the joint conference.
+    pub async fn make_liaison(&self, user_id: &str) -> Result<UserView> {
+        self.accounts().make_liaison(user_id).await
     }
     /// The units an account can be assigned to.
     pub async fn units(&self) -> Result<Vec<(String, String, String)>> {

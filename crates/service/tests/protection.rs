@@ -416,3 +416,19 @@ both_backends!(
         }
     }
 );
+
+both_backends!(admins_name_the_liaison_of_a_unit, |t| {
+    t.user("admin1", "psb", "admin").await;
+    let a = t.user("first", "health", "liaison").await;
+    let b = t.user("second", "health", "caseworker").await;
+    let admin = t.session("admin1").await.admin().await.unwrap();
+    assert!(admin.make_liaison(&a).await.unwrap().liaison);
+    assert!(admin.make_liaison(&b).await.unwrap().liaison);
+    let list = admin.list_users().await.unwrap();
+    assert!(!list.iter().find(|u| u.id == a).unwrap().liaison, "one liaison per unit");
+    admin.disable(&a).await.unwrap();
+    assert!(matches!(admin.make_liaison(&a).await, Err(ServiceError::Invalid { .. })));
+    let units = t.session("admin1").await.directory().await.unwrap().units().await.unwrap();
+    let health = units.iter().find(|u| u.id == "health").unwrap();
+    assert_eq!(health.liaison.as_ref().map(|m| m.user_id.as_str()), Some(b.as_str()));
+});
