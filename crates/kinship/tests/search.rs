@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use fanguai_kinship::index::kernel::{
-    self, ChildOfCouple, CoupleOfChild, Isa, LANES, Lane, MISSING, Rule, Scan, SharesAllele, UNSEEN,
+    self, ChildOfCouple, CoupleOfChild, GroupScan, Isa, LANES, Lane, MISSING, Rule, Scan, SharesAllele, UNSEEN,
 };
 use fanguai_kinship::index::{CrossmatchOptions, IndexError, KinshipIndex, SearchOptions};
 use fanguai_kinship::lr::{self, KinshipResult};
@@ -83,6 +83,42 @@ fn every_kernel_copy_matches_the_scalar_reference() {
         mother_any: r.r#gen(),
         father_any: r.r#gen(),
     });
+}
+
+fn check_groups<R: Rule + std::fmt::Debug>(rng: &mut StdRng, make: impl Fn(&mut StdRng, u8) -> R) {
+    for round in 0..40 {
+        let (offset, small_codes) = [(0, true), (58, true), (100, false)][round % 3];
+        let width = rng.gen_range(1..9);
+        let blocks = rng.gen_range(1..4);
+        let lanes = random_lanes(rng, blocks * width * R::SLOTS, offset);
+        let n = rng.gen_range(1..10);
+        let rows: Vec<Vec<R>> = (0..n).map(|_| (0..width).map(|_| make(rng, offset)).collect()).collect();
+        let queries: Vec<&[R]> = rows.iter().map(Vec::as_slice).collect();
+        let needs: Vec<u8> = (0..n).map(|_| rng.gen_range(0..=width as u8 + 1)).collect();
+        let len = rng.gen_range(0..=blocks * LANES);
+        let base = rng.gen_range(0..1000);
+        let mut expected = Vec::new();
+        for (q, &need) in queries.iter().zip(&needs) {
+            let mut out = Vec::new();
+            kernel::scan_reference(Scan { lanes: &lanes, query: q, need, len, base, small_codes }, &mut out);
+            expected.push(out);
+        }
+        let mut scratch = Vec::new();
+        for isa in Isa::available() {
+            let mut outs = vec![Vec::new(); n];
+            let group = GroupScan { lanes: &lanes, queries: &queries, needs: &needs, len, base, small_codes };
+            kernel::scan_group(isa, group, &mut scratch, &mut outs);
+            assert_eq!(outs, expected, "{isa:?} width {width} queries {n} needs {needs:?}");
+        }
+    }
+}
+
+#[test]
+fn grouped_queries_match_one_by_one() {
+    let mut rng = StdRng::seed_from_u64(12);
+    check_groups(&mut rng, |r, o| SharesAllele::<false> { alleles: [code(r, o), code(r, o)] });
+    check_groups(&mut rng, |r, o| SharesAllele::<true> { alleles: [code(r, o), code(r, o)] });
+    check_groups(&mut rng, |r, o| ChildOfCouple::<false> { alleles: [code(r, o), code(r, o)], second_is_any: r.r#gen() });
 }
 
 #[test]

@@ -22,7 +22,7 @@ use crate::conclusion::Conclusion;
 use crate::freq::FreqTable;
 use crate::lr::{self, KinshipResult, LrParams, Relation};
 
-use super::kernel::{self, ChildOfCouple, LANES, MISSING, Rule, Scan, SharesAllele};
+use super::kernel::{self, ChildOfCouple, GROUP, GroupScan, Isa, LANES, MISSING, Rule, SharesAllele};
 use super::score::{Bound, DuoScorer, Fixed, Kind, Scorer};
 use super::segment::Segment;
 use super::panel::Panel;
@@ -303,12 +303,14 @@ impl Pass<'_> {
             }
         }
         let small: Vec<bool> = segments.iter().map(|seg| small_codes(self.panel, seg.width())).collect();
+        let isa = Isa::detect();
         let next = AtomicUsize::new(0);
         let worker = || {
             let mut state = init();
             let mut hits = Vec::new();
             let mut survivors = 0u64;
-            let mut positions = Vec::new();
+            let mut outs = vec![Vec::new(); GROUP];
+            let mut scratch = Vec::new();
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(&(s, b0, b1)) = items.get(i) else { break };
@@ -317,15 +319,21 @@ impl Pass<'_> {
                 let lanes = &seg.lanes()[b0 * stride..b1 * stride];
                 let first = b0 * LANES;
                 let len = (seg.len() - first).min((b1 - b0) * LANES);
-                for (child, row) in rules.chunks_exact(width.max(1)).enumerate().take(children) {
-                    let query = &row[..seg.width()];
-                    positions.clear();
-                    let need = need(row, seg.width(), self.max_inconsistent);
-                    kernel::scan(Scan { lanes, query, need, len, base: first as u32, small_codes: small[s] }, &mut positions);
-                    for &p in &positions {
-                        if !seg.is_dead(p as usize) {
-                            survivors += 1;
-                            hits.extend(survivor(&mut state, child as u32, s as u32, seg, p));
+                // GROUP children at a time share each load of the parents' lanes.
+                for (g, rows) in rules.chunks(width.max(1) * GROUP).enumerate() {
+                    let rows: Vec<&[R]> = rows.chunks_exact(width.max(1)).take(children).collect();
+                    let queries: Vec<&[R]> = rows.iter().map(|row| &row[..seg.width()]).collect();
+                    let needs: Vec<u8> = rows.iter().map(|row| need(row, seg.width(), self.max_inconsistent)).collect();
+                    outs.iter_mut().for_each(Vec::clear);
+                    let group = GroupScan { lanes, queries: &queries, needs: &needs, len, base: first as u32, small_codes: small[s] };
+                    kernel::scan_group(isa, group, &mut scratch, &mut outs);
+                    for (k, positions) in outs.iter().enumerate().take(queries.len()) {
+                        let child = (g * GROUP + k) as u32;
+                        for &p in positions {
+                            if !seg.is_dead(p as usize) {
+                                survivors += 1;
+                                hits.extend(survivor(&mut state, child, s as u32, seg, p));
+                            }
                         }
                     }
                 }

@@ -384,6 +384,133 @@ fn scan_generic<R: Rule>(scan: Scan<'_, R>, out: &mut Vec<u32>) {
     }
 }
 
+/// Several queries over the same records, as a crossmatch runs them.
+#[derive(Debug, Clone, Copy)]
+pub struct GroupScan<'a, R> {
+    pub lanes: &'a [Lane],
+    /// One rule per column for each query, all of the same width.
+    pub queries: &'a [&'a [R]],
+    /// `need` of each query.
+    pub needs: &'a [u8],
+    pub len: usize,
+    pub base: u32,
+    pub small_codes: bool,
+}
+
+/// Queries handled together by the grouped look-up copy: each column of a block is loaded
+/// once for all of them, which divides the traffic from the L2 cache by this.
+pub const GROUP: usize = 4;
+
+/// Appends the survivors of query `q` to `outs[q]`. With AVX-512 VBMI and look-up tables
+/// the queries run [`GROUP`] at a time over each block; otherwise one after the other
+/// with [`scan_with`]. `scratch` holds the tables between calls (no allocation once warm).
+pub fn scan_group<R: Rule>(isa: Isa, group: GroupScan<'_, R>, scratch: &mut Vec<(Lane, Lane)>, outs: &mut [Vec<u32>]) {
+    let GroupScan { lanes, queries, needs, len, base, small_codes } = group;
+    let width = queries.first().map_or(0, |q| q.len());
+    debug_assert!(queries.len() == needs.len() && outs.len() >= queries.len());
+    debug_assert!(queries.iter().all(|q| q.len() == width));
+    let isa = isa.min(Isa::detect());
+    let mut done = 0;
+    #[cfg(target_arch = "x86_64")]
+    if isa == Isa::Avx512Vbmi && small_codes && R::SLOTS == 2 {
+        while done < queries.len() {
+            let end = (done + GROUP).min(queries.len());
+            let Some(group_needs) = group_tables(&queries[done..end], &needs[done..end], width, scratch) else {
+                break;
+            };
+            // SAFETY: `isa` is at most what `Isa::detect` found with
+            // `is_x86_feature_detected!`, so AVX-512F/BW/VBMI are present.
+            unsafe { scan_group_vbmi(lanes, scratch, width, &group_needs, len, base, &mut outs[done..end]) };
+            done = end;
+        }
+    }
+    // Without the grouped copy (or from a query without a table form): one by one.
+    for ((query, &need), out) in queries.iter().zip(needs).zip(outs.iter_mut()).skip(done) {
+        scan_with(isa, Scan { lanes, query, need, len, base, small_codes }, out);
+    }
+}
+
+/// Fills `scratch` with [`GROUP`] × `width` table pairs for up to [`GROUP`] queries and
+/// returns their `need`s. An absent column gets tables that accept every record and
+/// adds one to its query's `need`, so the inner loop has no branch; a missing query
+/// accepts nothing and needs 255.
+fn group_tables<R: Rule>(queries: &[&[R]], needs: &[u8], width: usize, scratch: &mut Vec<(Lane, Lane)>) -> Option<[u8; GROUP]> {
+    let all = (Lane([1; LANES]), Lane::EMPTY);
+    scratch.clear();
+    scratch.resize(GROUP * width, (Lane::EMPTY, Lane::EMPTY));
+    let mut out = [u8::MAX; GROUP];
+    for (g, (q, &need)) in queries.iter().zip(needs).enumerate() {
+        let mut absent = 0u8;
+        for (c, r) in q.iter().enumerate() {
+            scratch[g * width + c] = if r.is_absent() {
+                absent += 1;
+                all
+            } else {
+                r.lookup_tables()?
+            };
+        }
+        out[g] = need.saturating_add(absent);
+    }
+    Some(out)
+}
+
+/// [`GROUP`] queries over the same blocks: per column, the two lanes are loaded once
+/// and looked up in each query's tables (`tables[g * width + column]`).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
+fn scan_group_vbmi(
+    lanes: &[Lane],
+    tables: &[(Lane, Lane)],
+    width: usize,
+    needs: &[u8; GROUP],
+    len: usize,
+    base: u32,
+    outs: &mut [Vec<u32>],
+) {
+    use std::arch::x86_64::{
+        __m512i, _mm512_add_epi8, _mm512_cmpge_epu8_mask, _mm512_load_si512, _mm512_or_si512,
+        _mm512_permutexvar_epi8, _mm512_set1_epi8, _mm512_setzero_si512,
+    };
+    let load = |lane: &Lane| -> __m512i {
+        // SAFETY: a `Lane` is 64 initialised bytes aligned to 64, exactly one aligned
+        // 512-bit load, and the reference keeps it alive for the read.
+        unsafe { _mm512_load_si512((lane as *const Lane).cast()) }
+    };
+    let stride = width * 2;
+    if stride == 0 || len == 0 || tables.len() != GROUP * width {
+        return;
+    }
+    let need_v = needs.map(|n| _mm512_set1_epi8(n as i8));
+    let n = outs.len().min(GROUP);
+    for (b, block) in lanes.chunks_exact(stride).enumerate() {
+        let first = b * LANES;
+        if first >= len {
+            break;
+        }
+        let mut acc = [_mm512_setzero_si512(); GROUP];
+        for (c, col) in block.chunks_exact(2).enumerate() {
+            let x = load(&col[0]);
+            let y = load(&col[1]);
+            for (g, a) in acc.iter_mut().enumerate() {
+                let (tx, ty) = &tables[g * width + c];
+                let hit = _mm512_or_si512(_mm512_permutexvar_epi8(x, load(tx)), _mm512_permutexvar_epi8(y, load(ty)));
+                *a = _mm512_add_epi8(*a, hit);
+            }
+        }
+        let valid = len - first;
+        for (g, out) in outs.iter_mut().enumerate().take(n) {
+            let mut mask = _mm512_cmpge_epu8_mask(acc[g], need_v[g]);
+            if valid < LANES {
+                mask &= (1u64 << valid) - 1;
+            }
+            while mask != 0 {
+                out.push(base + (first as u32) + mask.trailing_zeros());
+                mask &= mask - 1;
+            }
+        }
+    }
+}
+
 /// Sums a buffer of words, reading every byte once: the streaming loop that measures the
 /// memory bandwidth the scan is compared with. Compiled like the scan, with the widest
 /// vectors of this CPU, so that the two are held to the same standard.
