@@ -24,6 +24,7 @@ use crate::{
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(crate::pages::cases_api::routes())
         .route("/openapi.json", get(openapi_json))
         .route("/v1/me", get(me))
         .route("/v1/units", get(units))
@@ -57,7 +58,9 @@ pub struct ApiDoc;
 
 /// The OpenAPI document.
 pub async fn openapi_json() -> Response {
-    AxumJson(ApiDoc::openapi()).into_response()
+    let mut doc = ApiDoc::openapi();
+    doc.merge(crate::pages::cases_api::CasesApi::openapi());
+    AxumJson(doc).into_response()
 }
 
 /// The signed-in user, what they may do, and the CSRF token for writes.

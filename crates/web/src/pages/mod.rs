@@ -5,6 +5,8 @@
 mod account;
 mod admin_users;
 mod audit;
+pub mod cases;
+pub mod cases_api;
 mod home;
 mod login;
 mod units;
@@ -28,6 +30,7 @@ use crate::{
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(cases::routes())
         .route("/", get(home::show))
         .route("/login", get(login::form).post(login::submit))
         .route(
@@ -208,6 +211,9 @@ pub(crate) mod permissions {
         }
         if caps.contains(&Capability::ManageUsers) {
             pages.push(("/admin/users", "nav-users"));
+        }
+        if caps.contains(&Capability::Cases) {
+            pages.push(("/cases", "nav-cases"));
         }
         if caps.contains(&Capability::ViewAuditLog) {
             pages.push(("/audit", "nav-audit"));
