@@ -434,8 +434,9 @@ fn import_command(a: ImportArgs, out: &mut dyn Write) -> Result<(), CliError> {
             outcome.summary = Some(summary);
         }
         None => {
-            // Checked as a merge into an empty database so that couples are verified too.
-            ProfileDb::default().merge(profiles, couples)?;
+            // Couples may name parents already in a database, so only profiles are
+            // checked against each other here; couples are verified when stored.
+            ProfileDb::default().merge(profiles, Vec::new())?;
         }
     }
     if a.json {

@@ -9,9 +9,12 @@
 //! it has at most the allowed number of Mendelian inconsistencies.
 //!
 //! The same generic loop is compiled three times: for the baseline target, with AVX2 and
-//! with AVX-512BW, and the fastest one the CPU supports is chosen at run time. The code is
-//! identical; only the width of the vectors the compiler may use differs. The only
-//! `unsafe` in this crate is the call into those feature-enabled copies.
+//! with AVX-512BW; the code is identical, only the width of the vectors the compiler may
+//! use differs. A fourth copy, for CPUs with AVX-512 VBMI, writes the two-slot rule as
+//! two byte-permute table look-ups per column, alone ([`scan`]) or for four queries per
+//! load of the lanes ([`scan_group`], used by crossmatch). The fastest copy the CPU
+//! supports is chosen at run time. The only `unsafe` in this crate is here: calling the
+//! feature-enabled copies after detection, and the aligned vector loads of lanes.
 #![allow(unsafe_code)]
 
 /// Records per block: one 512-bit vector of allele codes.
