@@ -93,7 +93,7 @@ fn every_error_key_and_notice_exists() {
         .map(|k| k.to_string())
         .collect();
     keys.extend(
-        ["assigned", "disabled", "enabled", "reset-2fa"].map(|d| format!("users-done-{d}")),
+        ["assigned", "disabled", "enabled", "reset-2fa", "liaison"].map(|d| format!("users-done-{d}")),
     );
     keys.extend(["password", "2fa"].map(|d| format!("account-done-{d}")));
     for lang in LANGS {

@@ -171,6 +171,18 @@ async fn admin_actions_work_through_the_api(app: &TestApp) {
     b.get_page("/admin/users?done=disabled")
         .await
         .assert_contains("账户已停用");
+    // A disabled account cannot be named liaison; an enabled one can, and the directory shows it.
+    let refused = b.post_form(&format!("/admin/users/{id}/liaison"), &[]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    b.post_form(&format!("/admin/users/{id}/enable"), &[]).await;
+    let res = b.post_form(&format!("/admin/users/{id}/liaison"), &[]).await;
+    assert_eq!(res.location(), Some("/admin/users?done=liaison"));
+    b.get_page("/admin/users?done=liaison")
+        .await
+        .assert_contains("已设为本单位联络员");
+    let units = b.get_json("/api/v1/units").await.json();
+    let health = units.as_array().unwrap().iter().find(|u| u["id"] == "health").unwrap().clone();
+    assert_eq!(health["liaison"]["user_id"], id, "{health}");
 }
 
 async fn openapi_document_lists_the_paths(app: &TestApp) {

@@ -109,6 +109,9 @@ users-done-assigned = Unit and roles updated.
 users-done-disabled = Account disabled.
 users-done-enabled = Account enabled.
 users-done-reset-2fa = Two-step verification reset.
+users-done-liaison = Named liaison of their unit.
+users-status-liaison = Unit liaison
+users-make-liaison = Make unit liaison
 
 ## Audit log
 audit-title = Audit log
@@ -224,3 +227,4 @@ invalid-roles-unknown = A chosen role does not exist.
 invalid-role-unknown = A chosen role does not exist.
 invalid-unit-unknown = The chosen unit does not exist.
 invalid-users-not_on_self = You cannot do this to your own account.
+invalid-users-disabled = A disabled account cannot be a liaison.

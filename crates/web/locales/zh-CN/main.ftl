@@ -109,6 +109,9 @@ users-done-assigned = 单位和角色已更新。
 users-done-disabled = 账户已停用。
 users-done-enabled = 账户已启用。
 users-done-reset-2fa = 两步验证已重置。
+users-done-liaison = 已设为本单位联络员。
+users-status-liaison = 本单位联络员
+users-make-liaison = 设为本单位联络员
 
 ## 审计日志
 audit-title = 审计日志
@@ -224,3 +227,4 @@ invalid-roles-unknown = 所选角色不存在。
 invalid-role-unknown = 所选角色不存在。
 invalid-unit-unknown = 所选单位不存在。
 invalid-users-not_on_self = 不能对自己的账户执行此操作。
+invalid-users-disabled = 不能将已停用的账户设为联络员。

@@ -26,6 +26,7 @@ struct UserRow {
     locked: bool,
     totp_enrolled: bool,
     must_change_password: bool,
+    liaison: bool,
 }
 
 #[derive(Template)]
@@ -124,10 +125,11 @@ pub async fn list(signed: Signed, Query(q): Query<ListQuery>) -> Result<Html<Str
             locked: u.locked,
             totp_enrolled: u.totp_enrolled,
             must_change_password: u.must_change_password,
+            liaison: u.liaison,
         })
         .collect();
     let notice = q.done.as_deref().and_then(|d| match d {
-        "assigned" | "disabled" | "enabled" | "reset-2fa" => {
+        "assigned" | "disabled" | "enabled" | "reset-2fa" | "liaison" => {
             Some(chrome.t(&format!("users-done-{d}")))
         }
         _ => None,
@@ -281,6 +283,11 @@ pub async fn assign(
 pub async fn disable(signed: Signed, Path(id): Path<String>) -> Result<Response, WebError> {
     signed.session.admin().await?.disable(&id).await?;
     Ok(see_other("/admin/users?done=disabled"))
+}
+
+pub async fn make_liaison(signed: Signed, Path(id): Path<String>) -> Result<Response, WebError> {
+    signed.session.admin().await?.make_liaison(&id).await?;
+    Ok(see_other("/admin/users?done=liaison"))
 }
 
 pub async fn enable(signed: Signed, Path(id): Path<String>) -> Result<Response, WebError> {

@@ -53,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users/{id}/assignment", post(admin_users::assign))
         .route("/admin/users/{id}/disable", post(admin_users::disable))
         .route("/admin/users/{id}/enable", post(admin_users::enable))
+        .route("/admin/users/{id}/liaison", post(admin_users::make_liaison))
         .route(
             "/admin/users/{id}/reset-password",
             post(admin_users::reset_password),
