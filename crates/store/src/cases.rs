@@ -1414,6 +1414,46 @@ pub async fn figures(c: &mut Conn, f: &FigureFilter) -> Result<FigureCounts, Sto
     Ok(out)
 }
 
+/// A victim on a case registered in the period: sex, age on the day of the crime, the
+/// case's forms of exploitation and the day of the crime. For figures by sex, age
+/// category and form of exploitation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VictimFigureRow {
+    pub sex: Option<String>,
+    pub age_at_event: Option<i64>,
+    pub exploitation: Vec<String>,
+    pub occurred_on: String,
+}
+
+pub async fn victims_for_figures(
+    c: &mut Conn,
+    f: &FigureFilter,
+) -> Result<Vec<VictimFigureRow>, StoreError> {
+    let mut binds = vec![f.from.clone(), f.to.clone()];
+    let scope = scope_sql(f, "k", &mut binds);
+    let sql = format!(
+        "SELECT p.sex, p.age_at_event, k.exploitation, k.occurred_on FROM case_people p \
+         JOIN cases k ON k.id = p.case_id WHERE p.role = 'victim' \
+         AND k.registered_on >= $1 AND k.registered_on <= $2{scope} ORDER BY p.id"
+    );
+    let mut q = sqlx::query(&sql);
+    for b in &binds {
+        q = q.bind(b);
+    }
+    let rows = q.fetch_all(&mut *c).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(VictimFigureRow {
+                sex: r.try_get("sex")?,
+                age_at_event: r.try_get("age_at_event")?,
+                exploitation: decode_list(&r.try_get::<String, _>("exploitation")?),
+                occurred_on: r.try_get("occurred_on")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(StoreError::from)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

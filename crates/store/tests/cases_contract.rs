@@ -570,6 +570,17 @@ async fn figures_by_period_and_area(store: &Store) {
         to: "2026-03-31".into(),
         ..Default::default()
     };
+    // Victims of cases registered in the period, with the case's forms of exploitation.
+    let victims = cases::victims_for_figures(&mut c, &march).await.unwrap();
+    assert_eq!(
+        victims,
+        vec![cases::VictimFigureRow {
+            sex: Some("female".into()),
+            age_at_event: Some(15),
+            exploitation: vec!["labour".into()],
+            occurred_on: "2026-03-01".into(),
+        }]
+    );
     let f = cases::figures(&mut c, &march).await.unwrap();
     assert_eq!((f.accepted, f.registered), (2, 2));
     assert_eq!(

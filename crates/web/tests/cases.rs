@@ -127,6 +127,10 @@ async fn a_case_is_walked_through_its_lifecycle_by_forms(app: &TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let r = b
+        .post_form(&format!("/cases/{id}/people"), &[("role", "victim"), ("name", "李某"), ("sex", "female"), ("age", "16")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = b
         .post_form(&format!("/cases/{id}/identifiers"), &[("kind", "vehicle"), ("value", "湘B12345")])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -179,6 +183,8 @@ async fn a_case_is_walked_through_its_lifecycle_by_forms(app: &TestApp) {
     assert_eq!(f.status, StatusCode::OK);
     f.assert_contains("id=\"fig-solved\">1<");
     f.assert_contains("id=\"fig-rate\">100.0%<");
+    f.assert_contains("id=\"victim-groups\"");
+    f.assert_contains("<td>woman (14 and over)</td><td>forced marriage</td><td class=\"num\">1</td>");
 }
 
 async fn roles_see_what_the_policy_allows(app: &TestApp) {

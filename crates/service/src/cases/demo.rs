@@ -92,8 +92,13 @@ pub async fn seed_cases(app: &App, ctx: &RequestCtx) -> Result<usize> {
 
     let mut made = 0;
     // 接报
-    inv.register_report(&report("群众来电反映某劳务中介扣押务工人员证件", "430203", 2, false))
-        .await?;
+    inv.register_report(&report(
+        "群众来电反映某劳务中介扣押务工人员证件",
+        "430203",
+        2,
+        false,
+    ))
+    .await?;
     made += 1;
     // 受案登记
     let c = inv
@@ -130,7 +135,10 @@ pub async fn seed_cases(app: &App, ctx: &RequestCtx) -> Result<usize> {
         &[
             accept(103),
             ev("start_review"),
-            reason("decline_registration", "经审查系家庭成员间探视纠纷，没有犯罪事实。"),
+            reason(
+                "decline_registration",
+                "经审查系家庭成员间探视纠纷，没有犯罪事实。",
+            ),
         ],
     )
     .await?;
@@ -206,7 +214,14 @@ pub async fn seed_cases(app: &App, ctx: &RequestCtx) -> Result<usize> {
             &ClassificationInput {
                 article: if i == 1 { "241" } else { "240" }.into(),
                 acts: vec![if i == 1 { "buying" } else { "selling" }.into()],
-                exploitation: vec![if i == 2 { "illegal_adoption" } else { "forced_marriage" }.into()],
+                exploitation: vec![
+                    if i == 2 {
+                        "illegal_adoption"
+                    } else {
+                        "forced_marriage"
+                    }
+                    .into(),
+                ],
                 ..Default::default()
             },
         )
@@ -261,7 +276,14 @@ pub async fn seed_cases(app: &App, ctx: &RequestCtx) -> Result<usize> {
         walk(&inv, &c.id, std::slice::from_ref(&solve)).await?;
         match i {
             0 => walk(&inv, &c.id, &[ev("conclude_investigation")]).await?,
-            1 => walk(&inv, &c.id, &[ev("conclude_investigation"), ev("transfer_for_prosecution")]).await?,
+            1 => {
+                walk(
+                    &inv,
+                    &c.id,
+                    &[ev("conclude_investigation"), ev("transfer_for_prosecution")],
+                )
+                .await?
+            }
             _ => {}
         }
         solved_ids.push(c.id);
@@ -275,7 +297,10 @@ pub async fn seed_cases(app: &App, ctx: &RequestCtx) -> Result<usize> {
     walk(
         &inv,
         &c.id,
-        &[reason("withdraw", "查明系监护人带子女街头卖艺，不构成犯罪，依法撤案。")],
+        &[reason(
+            "withdraw",
+            "查明系监护人带子女街头卖艺，不构成犯罪，依法撤案。",
+        )],
     )
     .await?;
     made += 1;
@@ -303,7 +328,8 @@ pub async fn seed_cases(app: &App, ctx: &RequestCtx) -> Result<usize> {
     // solved case.
     let view = inv.get(&c1.id).await?;
     if let Some(link) = view.links.iter().find(|l| l.other_case_id == solved_ids[0]) {
-        inv.review_link(&link.id, true, "同一犯罪嫌疑人身份证号，作案手法相同").await?;
+        inv.review_link(&link.id, true, "同一犯罪嫌疑人身份证号，作案手法相同")
+            .await?;
     }
     let _ = sup;
 

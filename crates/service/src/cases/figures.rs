@@ -3,7 +3,9 @@
 //! solved ÷ registered, by the domain's KPI rules), people rescued, suspects caught and
 //! gangs broken up.
 
-use fanguai_domain::kpi::{CaseKpis, CasePeriod, ColdCasePolicy, SolvedCase};
+use fanguai_domain::cases::{ExploitationForm, victim_category};
+use fanguai_domain::ids::Sex;
+use fanguai_domain::kpi::{CaseKpis, CasePeriod, ColdCasePolicy, SolvedCase, VictimGroup, victims_by_group};
 use fanguai_domain::policy::{Action, Decision, Scope};
 use fanguai_domain::role::Role;
 use fanguai_store::cases::{self as repo, FigureFilter};
@@ -45,6 +47,54 @@ pub struct FiguresView {
     pub rescued: u64,
     pub caught: u64,
     pub gangs_broken_up: u64,
+    /// Victims of the cases registered in the period by sex, category by age (infant,
+    /// toddler, child, woman, man) and form of exploitation, for the international view.
+    pub victims: Vec<VictimGroupView>,
+    /// Victims of those cases whose sex or age is not known yet.
+    pub victims_unknown: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VictimGroupView {
+    pub sex: &'static str,
+    pub category: &'static str,
+    pub category_zh: &'static str,
+    pub category_en: &'static str,
+    pub exploitation: &'static str,
+    pub exploitation_zh: &'static str,
+    pub exploitation_en: &'static str,
+    pub count: u64,
+}
+
+/// The group of one victim: the category follows the domain's rule on the age in
+/// completed years on the day of the crime (a birth date that many years before that
+/// day); the form of exploitation is the case's first, or `other` when none is recorded.
+fn group_of(v: &repo::VictimFigureRow) -> Result<Option<VictimGroup>> {
+    let sex = match v.sex.as_deref() {
+        Some("female") => Sex::Female,
+        Some("male") => Sex::Male,
+        _ => return Ok(None),
+    };
+    let Some(age) = v.age_at_event.and_then(|a| i32::try_from(a).ok()) else {
+        return Ok(None);
+    };
+    let event = stored_date(&v.occurred_on)?;
+    let year = event.year() - age;
+    let birth = event
+        .replace_year(year)
+        .or_else(|_| time::Date::from_calendar_date(year, time::Month::February, 28))
+        .map_err(ServiceError::internal)?;
+    let category = victim_category(birth, event, sex).map_err(ServiceError::internal)?;
+    let exploitation = v
+        .exploitation
+        .first()
+        .and_then(|e| ExploitationForm::ALL.into_iter().find(|f| f.id() == e))
+        .unwrap_or(ExploitationForm::Other);
+    Ok(Some(VictimGroup {
+        sex,
+        category,
+        exploitation,
+    }))
 }
 
 impl CaseDesk {
@@ -52,7 +102,10 @@ impl CaseDesk {
     pub async fn figures(&self, q: &FigureQuery) -> Result<FiguresView> {
         let day = today(&self.app);
         let from = match q.from.trim() {
-            "" => day.replace_month(time::Month::January).and_then(|d| d.replace_day(1)).unwrap_or(day),
+            "" => day
+                .replace_month(time::Month::January)
+                .and_then(|d| d.replace_day(1))
+                .unwrap_or(day),
             s => input_date("from", s)?,
         };
         let to = match q.to.trim() {
@@ -77,7 +130,14 @@ impl CaseDesk {
             None => Scope::City,
         };
         if let Decision::Deny(r) = self.decide(&Action::ViewFigures { scope }) {
-            return Err(self.refuse("figures.view", "figures", unit.as_deref().unwrap_or("city"), r).await);
+            return Err(self
+                .refuse(
+                    "figures.view",
+                    "figures",
+                    unit.as_deref().unwrap_or("city"),
+                    r,
+                )
+                .await);
         }
         let filter = FigureFilter {
             from: date_text(from),
@@ -97,6 +157,30 @@ impl CaseDesk {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
+        let mut groups = Vec::new();
+        let mut victims_unknown = 0;
+        for v in repo::victims_for_figures(&mut tx, &filter).await? {
+            match group_of(&v)? {
+                Some(g) => groups.push(g),
+                None => victims_unknown += 1,
+            }
+        }
+        let victims = victims_by_group(&groups)
+            .into_iter()
+            .map(|(g, count)| VictimGroupView {
+                sex: match g.sex {
+                    Sex::Female => "female",
+                    Sex::Male => "male",
+                },
+                category: g.category.id(),
+                category_zh: g.category.name_zh(),
+                category_en: g.category.name_en(),
+                exploitation: g.exploitation.id(),
+                exploitation_zh: g.exploitation.name_zh(),
+                exploitation_en: g.exploitation.name_en(),
+                count,
+            })
+            .collect();
         let to_u64 = |n: i64| u64::try_from(n).unwrap_or(0);
         let kpis = CaseKpis::compute(
             &CasePeriod {
@@ -132,6 +216,8 @@ impl CaseDesk {
             rescued: kpis.people_rescued,
             caught: kpis.suspects_caught,
             gangs_broken_up: kpis.gangs_broken_up,
+            victims,
+            victims_unknown,
         })
     }
 }

@@ -154,28 +154,48 @@ pub(crate) async fn propose_for(desk: &CaseDesk, c: &mut Conn, row: &CaseRow) ->
     for b in &own.suspect_bidx {
         for p in repo::people_by_index(c, PersonIndex::IdNumber, b).await? {
             if p.role != "victim" {
-                shared.entry(p.case_id).or_default().suspects.insert(b.clone());
+                shared
+                    .entry(p.case_id)
+                    .or_default()
+                    .suspects
+                    .insert(b.clone());
             }
         }
     }
     for (b, _) in &own.phone_bidx {
         for p in repo::people_by_index(c, PersonIndex::Phone, b).await? {
             if p.role != "victim" {
-                shared.entry(p.case_id).or_default().phones.insert(b.clone());
+                shared
+                    .entry(p.case_id)
+                    .or_default()
+                    .phones
+                    .insert(b.clone());
             }
         }
         for i in repo::identifiers_by_index(c, "phone", b).await? {
-            shared.entry(i.case_id).or_default().phones.insert(b.clone());
+            shared
+                .entry(i.case_id)
+                .or_default()
+                .phones
+                .insert(b.clone());
         }
     }
     for (b, _) in &own.vehicle_bidx {
         for i in repo::identifiers_by_index(c, "vehicle", b).await? {
-            shared.entry(i.case_id).or_default().vehicles.insert(b.clone());
+            shared
+                .entry(i.case_id)
+                .or_default()
+                .vehicles
+                .insert(b.clone());
         }
     }
     for (b, _) in &own.account_bidx {
         for i in repo::identifiers_by_index(c, "account", b).await? {
-            shared.entry(i.case_id).or_default().accounts.insert(b.clone());
+            shared
+                .entry(i.case_id)
+                .or_default()
+                .accounts
+                .insert(b.clone());
         }
     }
     let window = Duration::days(fanguai_domain::cases::links::LINK_WINDOW_DAYS);
@@ -260,7 +280,11 @@ pub(crate) async fn views(c: &mut Conn, case_id: &str) -> Result<Vec<LinkView>> 
             None => None,
         };
         out.push(LinkView {
-            other_case_id: if l.case_a == case_id { l.case_b.clone() } else { l.case_a.clone() },
+            other_case_id: if l.case_a == case_id {
+                l.case_b.clone()
+            } else {
+                l.case_a.clone()
+            },
             id: l.id,
             score: l.score,
             reasons: l.reasons,
@@ -275,7 +299,12 @@ pub(crate) async fn views(c: &mut Conn, case_id: &str) -> Result<Vec<LinkView>> 
 impl CaseDesk {
     /// Confirms or rejects a proposed link, once, with a written reason. The reviewer must
     /// be able to write one of the two cases.
-    pub async fn review_link(&self, link_id: &str, confirm: bool, reason: &str) -> Result<LinkView> {
+    pub async fn review_link(
+        &self,
+        link_id: &str,
+        confirm: bool,
+        reason: &str,
+    ) -> Result<LinkView> {
         let reason = reason.trim();
         if !(4..=500).contains(&reason.chars().count()) || reason.chars().any(char::is_control) {
             return Err(ServiceError::invalid("reason", "case_link.reason_length"));
@@ -304,7 +333,9 @@ impl CaseDesk {
         if !allowed {
             let r = refusal.unwrap_or(fanguai_domain::DenyReason::Role);
             drop(tx);
-            return Err(self.refuse("case_link.review", "case_link", link_id, r).await);
+            return Err(self
+                .refuse("case_link.review", "case_link", link_id, r)
+                .await);
         }
         let current = match link.status.as_str() {
             "proposed" => LinkReview::Proposed,
@@ -336,8 +367,14 @@ impl CaseDesk {
         )
         .await
         .map_err(|_| ServiceError::invalid("link", "case_link.already_reviewed"))?;
-        self.audit(&mut tx, "case_link.review", "case_link", link_id, next.id().to_owned())
-            .await?;
+        self.audit(
+            &mut tx,
+            "case_link.review",
+            "case_link",
+            link_id,
+            next.id().to_owned(),
+        )
+        .await?;
         let view = views(&mut tx, &link.case_a)
             .await?
             .into_iter()
@@ -363,7 +400,11 @@ impl CaseDesk {
                 if l.status != "confirmed" {
                     continue;
                 }
-                let other = if l.case_a == id { l.case_b.clone() } else { l.case_a.clone() };
+                let other = if l.case_a == id {
+                    l.case_b.clone()
+                } else {
+                    l.case_a.clone()
+                };
                 if id < other {
                     case_edges.push((id.clone(), other.clone()));
                 }

@@ -17,8 +17,8 @@ mod persons;
 pub(crate) mod records;
 
 use fanguai_domain::cases::{
-    Authority, CaseError, CaseEvent, CaseEventKind, CaseReason, CaseState, CaseStateKind, Classification,
-    FastTrack, ReceiptNumber, ReviewExtension, SolveFacts,
+    Authority, CaseError, CaseEvent, CaseEventKind, CaseReason, CaseState, CaseStateKind,
+    Classification, FastTrack, ReceiptNumber, ReviewExtension, SolveFacts,
 };
 use fanguai_domain::mask;
 use fanguai_domain::policy::{self, Action, Decision, DenyReason};
@@ -197,8 +197,7 @@ impl CaseDesk {
     async fn facts(&self, c: &mut Conn, case_id: &str) -> Result<Facts> {
         let assigned = repo::assignees(c, case_id)
             .await?
-            .iter()
-            .any(|u| *u == self.actor.user_id);
+            .contains(&self.actor.user_id);
         let referred = repo::referrals(c, case_id)
             .await?
             .iter()
@@ -440,7 +439,8 @@ impl CaseDesk {
             Some(t) => format!("from tip {t}"),
             None => "report".to_owned(),
         };
-        self.audit(&mut tx, "case.register", "case", &id, detail).await?;
+        self.audit(&mut tx, "case.register", "case", &id, detail)
+            .await?;
         tx.commit().await?;
         Ok(self.summary(&row, Sight::Full))
     }
@@ -475,7 +475,11 @@ impl CaseDesk {
     // ---- lifecycle ----
 
     /// Builds the domain event a transition form describes, or says which field is wrong.
-    fn event_of(&self, input: &TransitionInput, fast_track: Option<FastTrack>) -> Result<CaseEvent> {
+    fn event_of(
+        &self,
+        input: &TransitionInput,
+        fast_track: Option<FastTrack>,
+    ) -> Result<CaseEvent> {
         let kind = CaseEventKind::ALL
             .into_iter()
             .find(|k| k.id() == input.event.trim())
@@ -504,13 +508,22 @@ impl CaseDesk {
                         approver: self.actor.user_id.clone().into(),
                     }
                 }
-                _ => return Err(ServiceError::invalid("extension", "case.review.extension_unknown")),
+                _ => {
+                    return Err(ServiceError::invalid(
+                        "extension",
+                        "case.review.extension_unknown",
+                    ));
+                }
             }),
             CaseEventKind::Register => CaseEvent::Register,
-            CaseEventKind::FastTrackRegister => CaseEvent::FastTrackRegister(
-                fast_track.ok_or_else(|| ServiceError::invalid("event", "case.fast_track.not_eligible"))?,
-            ),
-            CaseEventKind::DeclineRegistration => CaseEvent::DeclineRegistration { reason: reason()? },
+            CaseEventKind::FastTrackRegister => {
+                CaseEvent::FastTrackRegister(fast_track.ok_or_else(|| {
+                    ServiceError::invalid("event", "case.fast_track.not_eligible")
+                })?)
+            }
+            CaseEventKind::DeclineRegistration => {
+                CaseEvent::DeclineRegistration { reason: reason()? }
+            }
             CaseEventKind::StartInvestigation => CaseEvent::StartInvestigation,
             CaseEventKind::Solve => CaseEvent::Solve(SolveFacts {
                 facts_proven: input.facts_proven,
@@ -611,12 +624,23 @@ impl CaseDesk {
         write_state(row, next);
         row.updated_at = self.app.now_ms();
         repo::update(c, row).await?;
-        self.history(c, &row.id, event, from.kind().id(), next.kind().id(), reason)
-            .await
+        self.history(
+            c,
+            &row.id,
+            event,
+            from.kind().id(),
+            next.kind().id(),
+            reason,
+        )
+        .await
     }
 
     /// Sets the classification (article, acts, means, form of exploitation).
-    pub async fn classify(&self, case_id: &str, input: &ClassificationInput) -> Result<CaseSummary> {
+    pub async fn classify(
+        &self,
+        case_id: &str,
+        input: &ClassificationInput,
+    ) -> Result<CaseSummary> {
         let mut c = Classification {
             missing_person_report: input.missing_person,
             ..Classification::default()
@@ -628,8 +652,8 @@ impl CaseDesk {
             );
         }
         for a in input.acts.iter().filter(|s| !s.trim().is_empty()) {
-            let act =
-                records::parse_act(a).ok_or_else(|| ServiceError::invalid("acts", "case.act.unknown"))?;
+            let act = records::parse_act(a)
+                .ok_or_else(|| ServiceError::invalid("acts", "case.act.unknown"))?;
             if !c.acts.contains(&act) {
                 c.acts.push(act);
             }
@@ -642,8 +666,9 @@ impl CaseDesk {
             }
         }
         for e in input.exploitation.iter().filter(|s| !s.trim().is_empty()) {
-            let form = records::parse_exploitation(e)
-                .ok_or_else(|| ServiceError::invalid("exploitation", "case.exploitation.unknown"))?;
+            let form = records::parse_exploitation(e).ok_or_else(|| {
+                ServiceError::invalid("exploitation", "case.exploitation.unknown")
+            })?;
             if !c.exploitation.contains(&form) {
                 c.exploitation.push(form);
             }
@@ -658,10 +683,7 @@ impl CaseDesk {
             "case.classify",
             "case",
             case_id,
-            format!(
-                "article {}",
-                c.article.map_or("-", records::article_id)
-            ),
+            format!("article {}", c.article.map_or("-", records::article_id)),
         )
         .await?;
         tx.commit().await?;
@@ -687,18 +709,33 @@ impl CaseDesk {
             .ok_or_else(|| ServiceError::invalid("username", "case.assignee.unknown"))?;
         let roles = crate::auth::parse_roles(&user.roles);
         if !roles.contains(&Role::Investigator) && !roles.contains(&Role::Supervisor) {
-            return Err(ServiceError::invalid("username", "case.assignee.not_investigator"));
+            return Err(ServiceError::invalid(
+                "username",
+                "case.assignee.not_investigator",
+            ));
         }
-        repo::assign(&mut tx, case_id, &user.id, &self.actor.user_id, self.app.now_ms())
-            .await
-            .map_err(|e| match e {
-                fanguai_store::StoreError::Conflict { .. } => {
-                    ServiceError::Conflict("already assigned".into())
-                }
-                other => other.into(),
-            })?;
-        self.audit(&mut tx, "case.assign", "case", case_id, format!("assigned {}", user.id))
-            .await?;
+        repo::assign(
+            &mut tx,
+            case_id,
+            &user.id,
+            &self.actor.user_id,
+            self.app.now_ms(),
+        )
+        .await
+        .map_err(|e| match e {
+            fanguai_store::StoreError::Conflict { .. } => {
+                ServiceError::Conflict("already assigned".into())
+            }
+            other => other.into(),
+        })?;
+        self.audit(
+            &mut tx,
+            "case.assign",
+            "case",
+            case_id,
+            format!("assigned {}", user.id),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -707,7 +744,10 @@ impl CaseDesk {
     pub async fn refer(&self, case_id: &str, unit_id: &str, reason: &str) -> Result<()> {
         let reason = reason.trim();
         if !(2..=500).contains(&reason.chars().count()) {
-            return Err(ServiceError::invalid("reason", "case.referral.reason_length"));
+            return Err(ServiceError::invalid(
+                "reason",
+                "case.referral.reason_length",
+            ));
         }
         let tx = self.app.store().begin().await?;
         let (mut tx, row) = self.writable(tx, case_id, "case.refer").await?;
@@ -734,8 +774,14 @@ impl CaseDesk {
             }
             other => other.into(),
         })?;
-        self.audit(&mut tx, "case.refer", "case", case_id, format!("to {unit_id}"))
-            .await?;
+        self.audit(
+            &mut tx,
+            "case.refer",
+            "case",
+            case_id,
+            format!("to {unit_id}"),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -778,8 +824,14 @@ impl CaseDesk {
                 Decision::Deny(_) => {}
             }
         }
-        self.audit(&mut tx, "case.list", "case", "", format!("{} cases", out.len()))
-            .await?;
+        self.audit(
+            &mut tx,
+            "case.list",
+            "case",
+            "",
+            format!("{} cases", out.len()),
+        )
+        .await?;
         tx.commit().await?;
         Ok(out)
     }
@@ -803,7 +855,13 @@ impl CaseDesk {
             .is_allowed();
         let text = if sight == Sight::Full {
             let key = records::key(&mut tx, &self.app, &row.data_key_id).await?;
-            Some(records::open(&key, "cases", "summary", &row.id, &row.summary_enc)?)
+            Some(records::open(
+                &key,
+                "cases",
+                "summary",
+                &row.id,
+                &row.summary_enc,
+            )?)
         } else {
             None
         };
@@ -859,7 +917,11 @@ impl CaseDesk {
             summary: self.summary(&row, sight),
             text,
             classification: ClassificationInput {
-                article: class.article.map(records::article_id).unwrap_or("").to_owned(),
+                article: class
+                    .article
+                    .map(records::article_id)
+                    .unwrap_or("")
+                    .to_owned(),
                 acts: row.acts.clone(),
                 means: row.means.clone(),
                 exploitation: row.exploitation.clone(),
@@ -870,10 +932,12 @@ impl CaseDesk {
             } else {
                 None
             },
-            transfer_to: row
-                .transfer_to_name
-                .as_ref()
-                .map(|n| format!("{n} ({})", row.transfer_to_division.clone().unwrap_or_default())),
+            transfer_to: row.transfer_to_name.as_ref().map(|n| {
+                format!(
+                    "{n} ({})",
+                    row.transfer_to_division.clone().unwrap_or_default()
+                )
+            }),
             assignees,
             referred_to,
             people,
@@ -892,7 +956,12 @@ impl CaseDesk {
             "case.read",
             "case",
             case_id,
-            if sight == Sight::Full { "full" } else { "masked" }.to_owned(),
+            if sight == Sight::Full {
+                "full"
+            } else {
+                "masked"
+            }
+            .to_owned(),
         )
         .await?;
         tx.commit().await?;

@@ -200,7 +200,8 @@ async fn supervision_of(c: &mut Conn, row: &SupervisionRow) -> Result<Supervisio
             .map_err(ServiceError::internal)?;
     }
     if let Some(d) = &row.concluded_on {
-        s.conclude(stored_date(d)?).map_err(ServiceError::internal)?;
+        s.conclude(stored_date(d)?)
+            .map_err(ServiceError::internal)?;
     }
     Ok(s)
 }
@@ -292,8 +293,14 @@ impl CaseDesk {
             },
         )
         .await?;
-        self.audit(&mut tx, "key_area.add", "key_area", &row.id, division.to_string())
-            .await?;
+        self.audit(
+            &mut tx,
+            "key_area.add",
+            "key_area",
+            &row.id,
+            division.to_string(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(key_area_view(&row, &area))
     }
@@ -329,8 +336,14 @@ impl CaseDesk {
         )
         .await?;
         row.status = area.status().id().to_owned();
-        self.audit(&mut tx, "key_area.advance", "key_area", id, row.status.clone())
-            .await?;
+        self.audit(
+            &mut tx,
+            "key_area.advance",
+            "key_area",
+            id,
+            row.status.clone(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(key_area_view(&row, &area))
     }
@@ -368,7 +381,8 @@ impl CaseDesk {
 
     /// Starts a special operation (专项行动) over dates and areas.
     pub async fn add_operation(&self, o: &NewOperation) -> Result<OperationView> {
-        self.manage("operation.add", "special_operation", "").await?;
+        self.manage("operation.add", "special_operation", "")
+            .await?;
         let starts = input_date("starts_on", &o.starts_on)?;
         let ends = input_date("ends_on", &o.ends_on)?;
         let mut areas = Vec::new();
@@ -394,8 +408,14 @@ impl CaseDesk {
         };
         let mut tx = self.app.store().begin().await?;
         repo::insert_operation(&mut tx, &row).await?;
-        self.audit(&mut tx, "operation.add", "special_operation", &row.id, row.name.clone())
-            .await?;
+        self.audit(
+            &mut tx,
+            "operation.add",
+            "special_operation",
+            &row.id,
+            row.name.clone(),
+        )
+        .await?;
         let view = self.operation_view(&mut tx, &row).await?;
         tx.commit().await?;
         Ok(view)
@@ -423,18 +443,33 @@ impl CaseDesk {
         .map_err(ServiceError::internal)?;
         let division = DivisionCode::parse(&row.division).map_err(ServiceError::internal)?;
         if !counts_toward(&domain, stored_date(&row.occurred_on)?, division) {
-            return Err(ServiceError::invalid("operation_id", "operation.case_outside"));
+            return Err(ServiceError::invalid(
+                "operation_id",
+                "operation.case_outside",
+            ));
         }
-        repo::attach_case(&mut tx, operation_id, case_id, &self.actor.user_id, self.app.now_ms())
-            .await
-            .map_err(|e| match e {
-                fanguai_store::StoreError::Conflict { .. } => {
-                    ServiceError::Conflict("the case is already counted under this operation".into())
-                }
-                other => other.into(),
-            })?;
-        self.audit(&mut tx, "operation.attach", "case", case_id, operation_id.to_owned())
-            .await?;
+        repo::attach_case(
+            &mut tx,
+            operation_id,
+            case_id,
+            &self.actor.user_id,
+            self.app.now_ms(),
+        )
+        .await
+        .map_err(|e| match e {
+            fanguai_store::StoreError::Conflict { .. } => {
+                ServiceError::Conflict("the case is already counted under this operation".into())
+            }
+            other => other.into(),
+        })?;
+        self.audit(
+            &mut tx,
+            "operation.attach",
+            "case",
+            case_id,
+            operation_id.to_owned(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -469,8 +504,14 @@ impl CaseDesk {
             created_at: self.app.now_ms(),
         };
         repo::insert_supervision(&mut tx, &row).await?;
-        self.audit(&mut tx, "supervision.open", "case", &s.case_id, level.id().to_owned())
-            .await?;
+        self.audit(
+            &mut tx,
+            "supervision.open",
+            "case",
+            &s.case_id,
+            level.id().to_owned(),
+        )
+        .await?;
         let view = self.supervision_view(&mut tx, &row.id).await?;
         tx.commit().await?;
         Ok(view)
@@ -499,7 +540,11 @@ impl CaseDesk {
         let at = records::now(&self.app);
         s.instruct(self.actor.user_id.clone().into(), text, at)
             .map_err(|e| ServiceError::invalid("text", e.code()))?;
-        let stored = s.instructions().last().map(|i| i.text.clone()).unwrap_or_default();
+        let stored = s
+            .instructions()
+            .last()
+            .map(|i| i.text.clone())
+            .unwrap_or_default();
         repo::add_instruction(
             &mut tx,
             &InstructionRow {
@@ -511,8 +556,14 @@ impl CaseDesk {
             },
         )
         .await?;
-        self.audit(&mut tx, "supervision.instruct", "supervision", supervision_id, String::new())
-            .await?;
+        self.audit(
+            &mut tx,
+            "supervision.instruct",
+            "supervision",
+            supervision_id,
+            String::new(),
+        )
+        .await?;
         let view = self.supervision_view(&mut tx, supervision_id).await?;
         tx.commit().await?;
         Ok(view)
@@ -542,8 +593,14 @@ impl CaseDesk {
         row.level = s.level().id().to_owned();
         row.deadline = date_text(s.deadline());
         repo::update_supervision(&mut tx, &row).await?;
-        self.audit(&mut tx, "supervision.raise", "supervision", supervision_id, row.level.clone())
-            .await?;
+        self.audit(
+            &mut tx,
+            "supervision.raise",
+            "supervision",
+            supervision_id,
+            row.level.clone(),
+        )
+        .await?;
         let view = self.supervision_view(&mut tx, supervision_id).await?;
         tx.commit().await?;
         Ok(view)
@@ -562,8 +619,14 @@ impl CaseDesk {
             .map_err(|e| ServiceError::invalid("supervision", e.code()))?;
         row.concluded_on = s.concluded_on().map(date_text);
         repo::update_supervision(&mut tx, &row).await?;
-        self.audit(&mut tx, "supervision.conclude", "supervision", supervision_id, String::new())
-            .await?;
+        self.audit(
+            &mut tx,
+            "supervision.conclude",
+            "supervision",
+            supervision_id,
+            String::new(),
+        )
+        .await?;
         let view = self.supervision_view(&mut tx, supervision_id).await?;
         tx.commit().await?;
         Ok(view)

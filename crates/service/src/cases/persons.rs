@@ -146,7 +146,8 @@ fn optional_text(field: &'static str, s: &str, max: usize) -> Result<Option<Stri
 /// The blind index of an identity number: the 18-character form, so a person's old and
 /// new numbers find each other.
 pub(crate) fn id_index(app: &crate::app::App, id: &ResidentId) -> String {
-    app.ring().blind_index("resident_id", &id.normalized_for_index())
+    app.ring()
+        .blind_index("resident_id", &id.normalized_for_index())
 }
 
 pub(crate) fn phone_index(app: &crate::app::App, p: &Phone) -> String {
@@ -171,14 +172,18 @@ pub(crate) fn parse_identifier(
             Ok(("vehicle", v.as_str().to_owned(), bidx))
         }
         "account" => {
-            let a = AccountRef::parse(value).map_err(|e| ServiceError::invalid("value", e.code()))?;
+            let a =
+                AccountRef::parse(value).map_err(|e| ServiceError::invalid("value", e.code()))?;
             let key = a
                 .match_key()
                 .ok_or_else(|| ServiceError::invalid("value", "case.account.too_short"))?;
             let bidx = app.ring().blind_index("account", &key);
             Ok(("account", a.as_str().to_owned(), bidx))
         }
-        _ => Err(ServiceError::invalid("kind", "case.identifier.kind_unknown")),
+        _ => Err(ServiceError::invalid(
+            "kind",
+            "case.identifier.kind_unknown",
+        )),
     }
 }
 
@@ -212,10 +217,13 @@ impl CaseDesk {
             .into_iter()
             .find(|r| *r == p.role.trim())
             .ok_or_else(|| ServiceError::invalid("role", "case.person.role_unknown"))?;
-        let name = PersonName::parse(&p.name).map_err(|e| ServiceError::invalid("name", e.code()))?;
+        let name =
+            PersonName::parse(&p.name).map_err(|e| ServiceError::invalid("name", e.code()))?;
         let id_number = match p.id_number.trim() {
             "" => None,
-            s => Some(ResidentId::parse(s).map_err(|e| ServiceError::invalid("id_number", e.code()))?),
+            s => Some(
+                ResidentId::parse(s).map_err(|e| ServiceError::invalid("id_number", e.code()))?,
+            ),
         };
         let phone = match p.phone.trim() {
             "" => None,
@@ -240,7 +248,11 @@ impl CaseDesk {
         let gang_id = match p.gang_id.trim() {
             "" => None,
             g => {
-                if !repo::gangs(&mut tx, case_id).await?.iter().any(|x| x.id == g) {
+                if !repo::gangs(&mut tx, case_id)
+                    .await?
+                    .iter()
+                    .any(|x| x.id == g)
+                {
                     return Err(ServiceError::invalid("gang_id", "case.gang.unknown"));
                 }
                 Some(g.to_owned())
@@ -286,11 +298,24 @@ impl CaseDesk {
                     records::now(&self.app),
                 )
                 .map_err(ServiceError::internal)?;
-            self.apply_state(&mut tx, &mut row, &from, &next, "fast_track_register", ft.reason().id())
-                .await?;
-        }
-        self.audit(&mut tx, "case.person.add", "case", case_id, format!("{role} {id}"))
+            self.apply_state(
+                &mut tx,
+                &mut row,
+                &from,
+                &next,
+                "fast_track_register",
+                ft.reason().id(),
+            )
             .await?;
+        }
+        self.audit(
+            &mut tx,
+            "case.person.add",
+            "case",
+            case_id,
+            format!("{role} {id}"),
+        )
+        .await?;
         tx.commit().await?;
         Ok(PersonView {
             id,
@@ -313,7 +338,12 @@ impl CaseDesk {
     }
 
     /// Records custody (归案), rescue (解救), gang membership or the victim archive link.
-    pub async fn update_person(&self, case_id: &str, person_id: &str, s: &PersonStatus) -> Result<()> {
+    pub async fn update_person(
+        &self,
+        case_id: &str,
+        person_id: &str,
+        s: &PersonStatus,
+    ) -> Result<()> {
         let tx = self.app.store().begin().await?;
         let (mut tx, _row) = self.writable(tx, case_id, "case.person.update").await?;
         let mut p = repo::person(&mut tx, person_id)
@@ -328,18 +358,28 @@ impl CaseDesk {
         };
         if let Some(d) = day("in_custody_on", &s.in_custody_on)? {
             if p.role == "victim" {
-                return Err(ServiceError::invalid("in_custody_on", "case.person.not_suspect"));
+                return Err(ServiceError::invalid(
+                    "in_custody_on",
+                    "case.person.not_suspect",
+                ));
             }
             p.in_custody_on = Some(d);
         }
         if let Some(d) = day("rescued_on", &s.rescued_on)? {
             if p.role != "victim" {
-                return Err(ServiceError::invalid("rescued_on", "case.person.not_victim"));
+                return Err(ServiceError::invalid(
+                    "rescued_on",
+                    "case.person.not_victim",
+                ));
             }
             p.rescued_on = Some(d);
         }
         if !s.gang_id.trim().is_empty() {
-            if !repo::gangs(&mut tx, case_id).await?.iter().any(|g| g.id == s.gang_id.trim()) {
+            if !repo::gangs(&mut tx, case_id)
+                .await?
+                .iter()
+                .any(|g| g.id == s.gang_id.trim())
+            {
                 return Err(ServiceError::invalid("gang_id", "case.gang.unknown"));
             }
             p.gang_id = Some(s.gang_id.trim().to_owned());
@@ -349,8 +389,14 @@ impl CaseDesk {
         }
         p.updated_at = self.app.now_ms();
         repo::update_person_status(&mut tx, &p).await?;
-        self.audit(&mut tx, "case.person.update", "case", case_id, format!("person {person_id}"))
-            .await?;
+        self.audit(
+            &mut tx,
+            "case.person.update",
+            "case",
+            case_id,
+            format!("person {person_id}"),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -382,8 +428,14 @@ impl CaseDesk {
             other => other.into(),
         })?;
         links::propose_for(self, &mut tx, &row).await?;
-        self.audit(&mut tx, "case.identifier.add", "case", case_id, kind.to_owned())
-            .await?;
+        self.audit(
+            &mut tx,
+            "case.identifier.add",
+            "case",
+            case_id,
+            kind.to_owned(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(IdentifierView {
             id,
@@ -429,8 +481,14 @@ impl CaseDesk {
                 fanguai_store::StoreError::NotFound => ServiceError::NotFound("gang"),
                 other => other.into(),
             })?;
-        self.audit(&mut tx, "case.gang.break_up", "case", case_id, gang_id.to_owned())
-            .await?;
+        self.audit(
+            &mut tx,
+            "case.gang.break_up",
+            "case",
+            case_id,
+            gang_id.to_owned(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -442,7 +500,8 @@ impl CaseDesk {
         let (index, bidx) = match (id_number.trim(), phone.trim()) {
             ("", "") => return Err(ServiceError::invalid("id_number", "case.search.empty")),
             (id, "") => {
-                let rid = ResidentId::parse(id).map_err(|e| ServiceError::invalid("id_number", e.code()))?;
+                let rid = ResidentId::parse(id)
+                    .map_err(|e| ServiceError::invalid("id_number", e.code()))?;
                 (PersonIndex::IdNumber, id_index(&self.app, &rid))
             }
             (_, p) => {
@@ -514,8 +573,16 @@ pub(crate) async fn views(
             } else {
                 id_number.map(|n| mask::resident_id(&n))
             },
-            phone: if full { phone } else { phone.map(|n| mask::phone(&n)) },
-            address: if full { open("address", &p.address_enc)? } else { None },
+            phone: if full {
+                phone
+            } else {
+                phone.map(|n| mask::phone(&n))
+            },
+            address: if full {
+                open("address", &p.address_enc)?
+            } else {
+                None
+            },
             sex: p.sex.clone(),
             age: if full { age } else { None },
             age_band_zh: age.map(|a| AgeBand::of_age(a).label_zh()),
@@ -524,7 +591,11 @@ pub(crate) async fn views(
             gang_id: p.gang_id.clone(),
             in_custody_on: p.in_custody_on.clone(),
             rescued_on: p.rescued_on.clone(),
-            victim_archive_id: if full { p.victim_archive_id.clone() } else { None },
+            victim_archive_id: if full {
+                p.victim_archive_id.clone()
+            } else {
+                None
+            },
             masked: !full,
         });
     }

@@ -60,7 +60,9 @@ pub(crate) fn article_id(a: CriminalArticle) -> &'static str {
 }
 
 pub(crate) fn parse_article(s: &str) -> Option<CriminalArticle> {
-    CriminalArticle::ALL.into_iter().find(|a| a.number() == s.trim())
+    CriminalArticle::ALL
+        .into_iter()
+        .find(|a| a.number() == s.trim())
 }
 
 pub(crate) fn act_id(a: TraffickingAct) -> &'static str {
@@ -75,7 +77,9 @@ pub(crate) fn act_id(a: TraffickingAct) -> &'static str {
 }
 
 pub(crate) fn parse_act(s: &str) -> Option<TraffickingAct> {
-    TraffickingAct::ALL.into_iter().find(|a| act_id(*a) == s.trim())
+    TraffickingAct::ALL
+        .into_iter()
+        .find(|a| act_id(*a) == s.trim())
 }
 
 pub(crate) const MEANS: [PalermoMeans; 7] = [
@@ -105,7 +109,9 @@ pub(crate) fn parse_means(s: &str) -> Option<PalermoMeans> {
 }
 
 pub(crate) fn parse_exploitation(s: &str) -> Option<ExploitationForm> {
-    ExploitationForm::ALL.into_iter().find(|e| e.id() == s.trim())
+    ExploitationForm::ALL
+        .into_iter()
+        .find(|e| e.id() == s.trim())
 }
 
 /// The classification stored on a case row.

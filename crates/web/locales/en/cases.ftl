@@ -133,6 +133,10 @@ case-figures-rescued = People rescued
 case-figures-caught = Suspects caught
 case-figures-gangs = Gangs broken up
 case-figures-note = Clearance rate = solved in the period ÷ registered in the period; cases solved a year or more after registration count apart.
+case-figures-victims = Victims of the registered cases by sex, age category and form of exploitation
+case-figures-category = Category
+case-figures-count = People
+case-figures-victims-unknown = Victims whose sex or age is not known yet: { $count }
 case-key-areas-title = Key areas
 case-key-area-add = List a key area
 case-key-area-name = Name

@@ -133,6 +133,10 @@ case-figures-rescued = 解救人数
 case-figures-caught = 抓获犯罪嫌疑人
 case-figures-gangs = 打掉团伙
 case-figures-note = 破案率 = 本期破案数 ÷ 本期立案数；立案满一年后破获的积案另计，不计入破案数。
+case-figures-victims = 立案案件被害人（按性别、年龄类别、剥削形式）
+case-figures-category = 类别
+case-figures-count = 人数
+case-figures-victims-unknown = 性别或年龄尚不明确的被害人：{ $count } 人
 case-key-areas-title = 重点地区
 case-key-area-add = 列入重点地区
 case-key-area-name = 名称
