@@ -331,7 +331,8 @@ pub async fn seed_cases(app: &App, ctx: &RequestCtx) -> Result<usize> {
         inv.review_link(&link.id, true, "同一犯罪嫌疑人身份证号，作案手法相同")
             .await?;
     }
-    let _ = sup;
+    // The supervisor puts a second investigator on the serial case.
+    sup.assign(&c1.id, "investigator2").await?;
 
     office
         .add_key_area(&NewKeyArea {
