@@ -341,7 +341,11 @@ async fn guard_body(
     ctx: &RequestContext,
     req: Request,
 ) -> Result<Request, WebError> {
-    let limit = state.config().body_limit;
+    let limit = if crate::public::takes_uploads(&ctx.path) {
+        state.config().report_body_limit
+    } else {
+        state.config().body_limit
+    };
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -361,13 +365,15 @@ async fn guard_body(
     {
         Some(h) => Some(h.to_owned()),
         None => {
-            let is_form = parts
+            let content_type = parts
                 .headers
                 .get(header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
-                .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-            if is_form {
+                .unwrap_or_default();
+            if content_type.starts_with("application/x-www-form-urlencoded") {
                 csrf::token_in_form(&bytes)
+            } else if content_type.starts_with("multipart/form-data") {
+                csrf::token_in_multipart(content_type, &bytes)
             } else {
                 None
             }

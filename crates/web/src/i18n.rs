@@ -9,9 +9,11 @@ use unic_langid::{LanguageIdentifier, langid};
 /// Source of every locale, embedded at compile time: one Fluent file per module, the
 /// same file names in every language.
 pub const ZH_CN_FTL: &[(&str, &str)] = &[("main.ftl", include_str!("../locales/zh-CN/main.ftl")),
-    ("cases.ftl", include_str!("../locales/zh-CN/cases.ftl"))];
+    ("cases.ftl", include_str!("../locales/zh-CN/cases.ftl")),
+    ("tips.ftl", include_str!("../locales/zh-CN/tips.ftl"))];
 pub const EN_FTL: &[(&str, &str)] = &[("main.ftl", include_str!("../locales/en/main.ftl")),
-    ("cases.ftl", include_str!("../locales/en/cases.ftl"))];
+    ("cases.ftl", include_str!("../locales/en/cases.ftl")),
+    ("tips.ftl", include_str!("../locales/en/tips.ftl"))];
 
 /// The interface languages: the service's own type, so a session's stored language and
 /// the page language are one value.

@@ -17,6 +17,7 @@ pub mod error;
 pub mod extract;
 pub mod i18n;
 pub mod pages;
+pub mod public;
 pub mod security;
 
 use std::{future::Future, io, net::SocketAddr, sync::Arc, time::Duration};
@@ -40,7 +41,7 @@ use crate::{
     context::LoggedUser,
     error::WebError,
     i18n::{LocaleError, Locales},
-    security::rate_limit::{LoginLimiter, LoginRateLimit},
+    security::rate_limit::{AddressLimiter, LoginLimiter, LoginRateLimit, Rate},
 };
 
 /// Settings of the HTTP layer; the use cases have their own in `ServiceConfig`.
@@ -58,6 +59,13 @@ pub struct WebConfig {
     /// that are reachable solely through a reverse proxy, else clients choose their
     /// address and slip past the login rate limit.
     pub trust_forwarded_for: bool,
+    /// Public tips accepted per client address; invalid submissions do not count.
+    pub report_rate: Rate,
+    /// Status look-ups and additions of the public tip line per client address.
+    pub report_status_rate: Rate,
+    /// Largest body of a public tip with its photos (the only route allowed more than
+    /// `body_limit`).
+    pub report_body_limit: usize,
 }
 
 impl Default for WebConfig {
@@ -68,6 +76,18 @@ impl Default for WebConfig {
             login_rate: LoginRateLimit::default(),
             request_timeout: Duration::from_secs(30),
             trust_forwarded_for: false,
+            // A person rarely reports more than a couple of things at once; five in ten
+            // minutes leaves room for a family behind one address.
+            report_rate: Rate {
+                burst: 5,
+                refill: Duration::from_secs(120),
+            },
+            report_status_rate: Rate {
+                burst: 20,
+                refill: Duration::from_secs(30),
+            },
+            report_body_limit: fanguai_service::MAX_PHOTOS * fanguai_service::MAX_PHOTO_BYTES
+                + 1024 * 1024,
         }
     }
 }
@@ -85,6 +105,8 @@ struct StateInner {
     config: WebConfig,
     locales: Locales,
     limiter: LoginLimiter,
+    report_limiter: AddressLimiter,
+    report_status_limiter: AddressLimiter,
 }
 
 impl AppState {
@@ -92,12 +114,16 @@ impl AppState {
     pub fn new(app: App, config: WebConfig) -> Result<AppState, LocaleError> {
         let locales = Locales::load()?;
         let limiter = LoginLimiter::new(config.login_rate);
+        let report_limiter = AddressLimiter::new(config.report_rate);
+        let report_status_limiter = AddressLimiter::new(config.report_status_rate);
         Ok(AppState {
             inner: Arc::new(StateInner {
                 app,
                 config,
                 locales,
                 limiter,
+                report_limiter,
+                report_status_limiter,
             }),
         })
     }
@@ -117,6 +143,16 @@ impl AppState {
     pub fn login_limiter(&self) -> &LoginLimiter {
         &self.inner.limiter
     }
+
+    /// Submissions of the public tip line, per client address.
+    pub fn report_limiter(&self) -> &AddressLimiter {
+        &self.inner.report_limiter
+    }
+
+    /// Status look-ups and additions of the public tip line, per client address.
+    pub fn report_status_limiter(&self) -> &AddressLimiter {
+        &self.inner.report_status_limiter
+    }
 }
 
 /// The complete application: pages, API, assets, probes, and every layer.
@@ -126,6 +162,8 @@ pub fn router(state: AppState) -> Router {
     let x_request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .merge(pages::routes())
+        .merge(public::routes(state.config().report_body_limit))
+        .merge(pages::tips::routes(state.config().report_body_limit))
         .nest("/api", api::routes())
         .route("/static/{hash}/{*name}", get(assets::serve))
         .route("/healthz", get(healthz))

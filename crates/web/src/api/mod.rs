@@ -3,6 +3,7 @@
 //! OpenAPI document at `/api/openapi.json`.
 
 mod dto;
+pub mod tips;
 
 use axum::{
     Json as AxumJson, Router,
@@ -25,6 +26,7 @@ use crate::{
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(crate::pages::cases_api::routes())
+        .merge(tips::routes())
         .route("/openapi.json", get(openapi_json))
         .route("/v1/me", get(me))
         .route("/v1/units", get(units))
@@ -60,6 +62,7 @@ pub struct ApiDoc;
 pub async fn openapi_json() -> Response {
     let mut doc = ApiDoc::openapi();
     doc.merge(crate::pages::cases_api::CasesApi::openapi());
+    doc.merge(tips::TipsApi::openapi());
     AxumJson(doc).into_response()
 }
 

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod cases_api;
 mod home;
 mod login;
+pub mod tips;
 mod units;
 
 use askama::Template;
@@ -216,6 +217,12 @@ pub(crate) mod permissions {
         if caps.contains(&Capability::Cases) {
             pages.push(("/cases", "nav-cases"));
         }
+        if caps.contains(&Capability::Tips) {
+            pages.push(("/tips", "nav-tips"));
+        } else if caps.contains(&Capability::SubmitTip) {
+            // Units outside the police record tips and receive referrals, nothing more.
+            pages.push(("/tips/referrals", "nav-tip-referrals"));
+        }
         if caps.contains(&Capability::ViewAuditLog) {
             pages.push(("/audit", "nav-audit"));
         }
@@ -293,6 +300,9 @@ impl FieldErrors {
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
     }
     /// Errors not tied to a visible field.
     pub fn general(&self, visible: &[&str]) -> Vec<&str> {

@@ -30,6 +30,47 @@ pub fn token_in_form(body: &[u8]) -> Option<String> {
         .map(|(_, v)| v)
 }
 
+/// Finds the `csrf` field in a `multipart/form-data` body (forms with file uploads).
+/// `content_type` is the request's header, which names the boundary. Only a plain field
+/// counts: a part carrying a file name is never taken for the token.
+pub fn token_in_multipart(content_type: &str, body: &[u8]) -> Option<String> {
+    let boundary = content_type
+        .split(';')
+        .map(str::trim)
+        .find_map(|p| p.strip_prefix("boundary="))?
+        .trim_matches('"');
+    if boundary.is_empty() {
+        return None;
+    }
+    let delimiter = format!("--{boundary}");
+    let delimiter = delimiter.as_bytes();
+    let mut rest = body;
+    while let Some(at) = find(rest, delimiter) {
+        rest = &rest[at + delimiter.len()..];
+        let part_end = find(rest, delimiter).unwrap_or(rest.len());
+        let part = &rest[..part_end];
+        let Some(head_end) = find(part, b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&part[..head_end]).to_ascii_lowercase();
+        let is_token = head.lines().any(|line| {
+            line.trim_start().starts_with("content-disposition:")
+                && line.contains("name=\"csrf\"")
+                && !line.contains("filename")
+        });
+        if is_token {
+            let value = &part[head_end + 4..];
+            let value = value.strip_suffix(b"\r\n").unwrap_or(value);
+            return std::str::from_utf8(value).ok().map(str::to_owned);
+        }
+    }
+    None
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 fn form_urlencoded_pairs(body: &[u8]) -> impl Iterator<Item = (String, String)> + '_ {
     body.split(|b| *b == b'&')
         .filter(|p| !p.is_empty())
@@ -86,6 +127,22 @@ mod tests {
         let mut other = t.clone().into_bytes();
         other[10] ^= 1;
         assert!(!matches(&t, std::str::from_utf8(&other).unwrap()));
+    }
+
+    #[test]
+    fn finds_the_field_among_multipart_parts() {
+        let ct = "multipart/form-data; boundary=XyZ";
+        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"what\"\r\n\r\nhello\r\n\
+--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nt0ken\r\n--XyZ--\r\n";
+        assert_eq!(token_in_multipart(ct, body).as_deref(), Some("t0ken"));
+        assert_eq!(
+            token_in_multipart("multipart/form-data; boundary=\"XyZ\"", body).as_deref(),
+            Some("t0ken")
+        );
+        // A file part named csrf is not a token.
+        let file = b"--B\r\nContent-Disposition: form-data; name=\"csrf\"; filename=\"a\"\r\n\r\nt0ken\r\n--B--";
+        assert_eq!(token_in_multipart("multipart/form-data; boundary=B", file), None);
+        assert_eq!(token_in_multipart("multipart/form-data", body), None);
     }
 
     #[test]

@@ -96,6 +96,50 @@ impl LoginLimiter {
     }
 }
 
+/// One token bucket per client address, for forms anyone may post without logging in
+/// (the public tip line). A flood from one address leaves every other address alone.
+#[derive(Debug)]
+pub struct AddressLimiter {
+    ip: Buckets<IpAddr>,
+}
+
+impl AddressLimiter {
+    pub fn new(rate: Rate) -> Self {
+        AddressLimiter {
+            ip: Buckets::new(rate),
+        }
+    }
+
+    /// Whether `ip` may act now, without spending anything: a submission that turns out
+    /// invalid should not count against a reporter who is still correcting the form.
+    pub fn check(&self, ip: IpAddr) -> Result<(), RetryAfter> {
+        self.check_at(ip, Instant::now())
+    }
+
+    /// Spends one token of `ip`.
+    pub fn spend(&self, ip: IpAddr) {
+        self.ip.take(ip, Instant::now());
+    }
+
+    /// Checks and spends in one step.
+    pub fn take(&self, ip: IpAddr) -> Result<(), RetryAfter> {
+        self.take_at(ip, Instant::now())
+    }
+
+    fn check_at(&self, ip: IpAddr, now: Instant) -> Result<(), RetryAfter> {
+        match self.ip.wait(&ip, now) {
+            None => Ok(()),
+            Some(wait) => Err(RetryAfter(wait)),
+        }
+    }
+
+    fn take_at(&self, ip: IpAddr, now: Instant) -> Result<(), RetryAfter> {
+        self.check_at(ip, now)?;
+        self.ip.take(ip, now);
+        Ok(())
+    }
+}
+
 #[derive(Debug)]
 struct Buckets<K> {
     rate: Rate,
@@ -215,6 +259,24 @@ mod tests {
         assert!(l.check_at(ip, "b", t0).is_err());
         let other: IpAddr = "192.0.2.10".parse().unwrap();
         assert!(l.check_at(other, "b", t0).is_ok());
+    }
+
+    #[test]
+    fn address_limiter_counts_per_address_and_checking_spends_nothing() {
+        let l = AddressLimiter::new(Rate::new(2, Duration::from_secs(120)).unwrap());
+        let ip: IpAddr = "198.51.100.7".parse().unwrap();
+        let other: IpAddr = "198.51.100.8".parse().unwrap();
+        let t0 = Instant::now();
+        for _ in 0..5 {
+            assert!(l.check_at(ip, t0).is_ok());
+        }
+        assert!(l.take_at(ip, t0).is_ok());
+        assert!(l.take_at(ip, t0).is_ok());
+        let RetryAfter(wait) = l.take_at(ip, t0).unwrap_err();
+        assert!(wait > Duration::from_secs(119) && wait <= Duration::from_secs(120));
+        assert!(l.check_at(ip, t0).is_err());
+        assert!(l.take_at(other, t0).is_ok());
+        assert!(l.take_at(ip, t0 + Duration::from_secs(120)).is_ok());
     }
 
     #[test]
