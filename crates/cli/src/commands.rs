@@ -212,6 +212,16 @@ async fn serve(cfg: Config, app: Option<App>) -> Result<ExitCode> {
                 if let Err(e) = app.sweep_sessions().await {
                     tracing::warn!(error = %e, "session sweep failed");
                 }
+                // A tip unacknowledged past its deadline goes to the duty supervisor and
+                // the joint-conference office; the service marks each one once.
+                match app
+                    .escalate_overdue_tips(&RequestCtx::cli("escalation"))
+                    .await
+                {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(tips = n, "overdue tips escalated"),
+                    Err(e) => tracing::warn!(error = %e, "tip escalation failed"),
+                }
             }
         })
     };
