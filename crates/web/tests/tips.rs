@@ -837,3 +837,94 @@ async fn public_submissions_are_rate_limited_per_address() {
     assert_eq!(inv.get_page("/tips").await.status, StatusCode::OK);
     app.stop().await;
 }
+
+/// Every code the tip form, the tip state machine and the tip desk can return has a
+/// message in both languages, and so does every state, source, decision and history
+/// entry the pages label.
+#[test]
+fn every_tip_code_and_label_has_text_in_both_languages() {
+    use fanguai_web::{
+        error::invalid_key,
+        i18n::{LANGS, Locales},
+    };
+    let locales = Locales::load().expect("embedded locales parse");
+    let mut codes: Vec<&str> = fanguai_domain::tips::ERROR_CODES.to_vec();
+    codes.extend(
+        fanguai_domain::ids::ERROR_CODES
+            .iter()
+            .filter(|c| ["phone.", "person_name.", "purpose.", "division_code."].iter().any(|p| c.starts_with(p))),
+    );
+    codes.extend([
+        "tip.addition.too_short",
+        "tip.addition.too_long",
+        "tip.addition.control",
+        "tip.source.unknown",
+        "tip.source.reporter_unknown",
+        "tip.photo.empty",
+        "tip.photo.too_large",
+        "tip.photo.too_many",
+        "tip.photo.type",
+        "tip.photo.malformed",
+        "tip.assignee.unknown",
+        "tip.assignee.not_investigator",
+        "tip.case_id.invalid",
+        "tip.decision.unknown",
+        "unit.unknown",
+    ]);
+    let mut keys: Vec<String> = codes.iter().map(|c| invalid_key(c)).collect();
+    for state in ["received", "acknowledged", "under_review", "no_action_pending", "decided"] {
+        keys.push(format!("tips-state-{state}"));
+    }
+    for source in [
+        "public_web_form",
+        "phone_line",
+        "walk_in",
+        "letter",
+        "mandatory_reporter",
+        "other_unit",
+        "other_region",
+    ] {
+        keys.push(format!("tips-source-{source}"));
+    }
+    for m in fanguai_domain::tips::MandatoryReporter::ALL {
+        keys.push(format!("tips-reporter-{}", m.id()));
+    }
+    for d in ["open_case", "join_case", "refer", "no_action"] {
+        keys.push(format!("tips-decision-{d}"));
+    }
+    for e in fanguai_domain::tips::TipEventKind::ALL {
+        keys.push(format!("tips-history-{}", e.id()));
+    }
+    for h in ["received", "escalated", "information_added", "reporter_revealed"] {
+        keys.push(format!("tips-history-{h}"));
+    }
+    for r in ["same_phone", "same_account", "same_vehicle", "same_place_and_time", "similar_text"] {
+        keys.push(format!("tips-duplicate-{r}"));
+    }
+    for s in ["received", "being_handled", "closed"] {
+        keys.push(format!("report-status-{s}"));
+        keys.push(format!("report-status-{s}-text"));
+    }
+    for s in ["female", "male", "mixed", "unknown"] {
+        keys.push(format!("tip-sex-{s}"));
+    }
+    for d in [
+        "acknowledged",
+        "reassigned",
+        "review_started",
+        "decided",
+        "no_action_proposed",
+        "no_action_approved",
+        "no_action_rejected",
+        "referral_acknowledged",
+    ] {
+        keys.push(format!("tips-done-{d}"));
+    }
+    for lang in LANGS {
+        let missing: Vec<&String> = keys
+            .iter()
+            .filter(|k| !locales.keys(lang).contains(*k))
+            .collect();
+        assert!(missing.is_empty(), "{}: missing {missing:?}", lang.as_str());
+    }
+}
