@@ -216,13 +216,14 @@ both_backends!(lifecycle_paths, |t| {
             .into_iter()
             .find(|k| k.id() == end)
             .unwrap();
-        assert_eq!(
-            view.next_events,
-            kind.allowed_events()
-                .iter()
-                .map(|e| e.id())
-                .collect::<Vec<_>>()
-        );
+        // Registration at once is only offered to a qualifying missing-person case.
+        let offered: Vec<&str> = kind
+            .allowed_events()
+            .iter()
+            .filter(|e| **e != CaseEventKind::FastTrackRegister)
+            .map(|e| e.id())
+            .collect();
+        assert_eq!(view.next_events, offered);
         if kind.is_final() {
             // A final state takes no event at all.
             for e in CaseEventKind::ALL {
@@ -425,6 +426,21 @@ both_backends!(fast_track_registration, |t| {
         inv.transition(&c.id, &accept()).await.unwrap().state,
         "accepted"
     );
+    // A case classified as a missing-person report after acceptance is registered then.
+    let c = inv.register_report(&report("儿童失踪，后补分类")).await.unwrap();
+    inv.add_person(&c.id, &victim("吴小", "female", 9)).await.unwrap();
+    assert_eq!(inv.transition(&c.id, &accept()).await.unwrap().state, "accepted");
+    let s = inv
+        .classify(
+            &c.id,
+            &ClassificationInput {
+                missing_person: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(s.state, "registered");
     // The age from the ID number counts: born 2015, crime in 2026.
     let c = inv
         .register_report(&missing("儿童失踪，身份证"))
@@ -1102,6 +1118,20 @@ both_backends!(figures, |t| {
         [("female", "woman", "other", 1), ("male", "infant", "illegal_adoption", 1)]
     );
     assert_eq!(f.victims_unknown, 1);
+    // The same days a year earlier (2025-01-01 to 2998-12-31) hold the same cases: no
+    // change. This year alone against last year: the whole count is new.
+    assert_eq!(
+        (f.previous.registered, f.registered_change, f.solved_change),
+        (3, 0, 0)
+    );
+    assert_eq!((f.previous.from.as_str(), f.previous.to.as_str()), ("2025-01-01", "2998-12-31"));
+    assert_eq!(f.rate_change_points, Some(0.0));
+    // This year to date (the default period) against the same days last year.
+    let this_year = inv.figures(&FigureQuery::default()).await.unwrap();
+    assert_eq!(
+        (this_year.previous.registered, this_year.registered_change, this_year.rate_change_points),
+        (0, 3, None)
+    );
     // Another county: nothing.
     let f = inv
         .figures(&FigureQuery {

@@ -184,6 +184,8 @@ async fn a_case_is_walked_through_its_lifecycle_by_forms(app: &TestApp) {
     f.assert_contains("id=\"fig-solved\">1<");
     f.assert_contains("id=\"fig-rate\">100.0%<");
     f.assert_contains("id=\"victim-groups\"");
+    // Against the same days a year earlier, which hold the same case: no change.
+    f.assert_contains("id=\"rate-change\">+0.0 points<");
     f.assert_contains("<td>woman (14 and over)</td><td>forced marriage</td><td class=\"num\">1</td>");
 }
 

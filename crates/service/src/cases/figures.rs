@@ -5,7 +5,10 @@
 
 use fanguai_domain::cases::{ExploitationForm, victim_category};
 use fanguai_domain::ids::Sex;
-use fanguai_domain::kpi::{CaseKpis, CasePeriod, ColdCasePolicy, SolvedCase, VictimGroup, victims_by_group};
+use fanguai_domain::kpi::{
+    CaseKpis, CasePeriod, ColdCasePolicy, SolvedCase, VictimGroup, rate_change_points,
+    victims_by_group, year_over_year,
+};
 use fanguai_domain::policy::{Action, Decision, Scope};
 use fanguai_domain::role::Role;
 use fanguai_store::cases::{self as repo, FigureFilter};
@@ -52,6 +55,56 @@ pub struct FiguresView {
     pub victims: Vec<VictimGroupView>,
     /// Victims of those cases whose sex or age is not known yet.
     pub victims_unknown: u64,
+    /// The same days one year earlier.
+    pub previous: YearBefore,
+    pub registered_change: i64,
+    pub solved_change: i64,
+    /// Change of the clearance rate in percentage points; `None` when either year
+    /// registered nothing.
+    pub rate_change_points: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct YearBefore {
+    pub from: String,
+    pub to: String,
+    pub registered: u64,
+    pub solved: u64,
+    pub clearance_rate_percent: Option<f64>,
+}
+
+/// The same calendar day one year earlier; 29 February becomes 28 February.
+fn year_earlier(d: time::Date) -> time::Date {
+    d.replace_year(d.year() - 1)
+        .or_else(|_| time::Date::from_calendar_date(d.year() - 1, d.month(), 28))
+        .unwrap_or(d)
+}
+
+async fn kpis_of(c: &mut fanguai_store::Conn, filter: &FigureFilter) -> Result<CaseKpis> {
+    let counts = repo::figures(c, filter).await?;
+    let solved = counts
+        .solved
+        .iter()
+        .map(|(r, s)| {
+            Ok(SolvedCase {
+                registered_on: stored_date(r)?,
+                solved_on: stored_date(s)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let to_u64 = |n: i64| u64::try_from(n).unwrap_or(0);
+    CaseKpis::compute(
+        &CasePeriod {
+            received: to_u64(counts.accepted),
+            registered: to_u64(counts.registered),
+            solved,
+            people_rescued: to_u64(counts.rescued),
+            suspects_caught: to_u64(counts.caught),
+            gangs_broken_up: to_u64(counts.gangs_broken_up),
+        },
+        ColdCasePolicy::default(),
+    )
+    .map_err(ServiceError::internal)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -146,17 +199,15 @@ impl CaseDesk {
             division_prefix: (!area.is_empty()).then(|| area.to_owned()),
         };
         let mut tx = self.app.store().begin().await?;
-        let counts = repo::figures(&mut tx, &filter).await?;
-        let solved = counts
-            .solved
-            .iter()
-            .map(|(r, s)| {
-                Ok(SolvedCase {
-                    registered_on: stored_date(r)?,
-                    solved_on: stored_date(s)?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let kpis = kpis_of(&mut tx, &filter).await?;
+        // The same days one year earlier, for the rise the action plan asks of the
+        // clearance rate every year.
+        let year_before = FigureFilter {
+            from: date_text(year_earlier(from)),
+            to: date_text(year_earlier(to)),
+            ..filter.clone()
+        };
+        let before = kpis_of(&mut tx, &year_before).await?;
         let mut groups = Vec::new();
         let mut victims_unknown = 0;
         for v in repo::victims_for_figures(&mut tx, &filter).await? {
@@ -181,19 +232,6 @@ impl CaseDesk {
                 count,
             })
             .collect();
-        let to_u64 = |n: i64| u64::try_from(n).unwrap_or(0);
-        let kpis = CaseKpis::compute(
-            &CasePeriod {
-                received: to_u64(counts.accepted),
-                registered: to_u64(counts.registered),
-                solved,
-                people_rescued: to_u64(counts.rescued),
-                suspects_caught: to_u64(counts.caught),
-                gangs_broken_up: to_u64(counts.gangs_broken_up),
-            },
-            ColdCasePolicy::default(),
-        )
-        .map_err(ServiceError::internal)?;
         self.audit(
             &mut tx,
             "figures.view",
@@ -218,6 +256,16 @@ impl CaseDesk {
             gangs_broken_up: kpis.gangs_broken_up,
             victims,
             victims_unknown,
+            previous: YearBefore {
+                from: year_before.from,
+                to: year_before.to,
+                registered: before.registered,
+                solved: before.solved,
+                clearance_rate_percent: before.clearance_rate.map(|r| r.percent()),
+            },
+            registered_change: year_over_year(kpis.registered, before.registered).change,
+            solved_change: year_over_year(kpis.solved, before.solved).change,
+            rate_change_points: rate_change_points(kpis.clearance_rate, before.clearance_rate),
         })
     }
 }

@@ -28,7 +28,7 @@ use fanguai_store::{Conn, units, users};
 use serde::{Deserialize, Serialize};
 
 pub use demo::seed_cases;
-pub use figures::{FigureQuery, FiguresView};
+pub use figures::{FigureQuery, FiguresView, VictimGroupView, YearBefore};
 pub use links::{LinkView, SeriesEdge, SeriesNode, SeriesView};
 pub use oversight::{
     InstructionView, KeyAreaStepView, KeyAreaView, NewKeyArea, NewOperation, NewSupervision,
@@ -584,22 +584,7 @@ impl CaseDesk {
         self.apply_state(&mut tx, &mut row, &from, &next, event.kind().id(), &reason)
             .await?;
         // A missing child's case goes from acceptance straight to registration.
-        if next.kind() == CaseStateKind::Accepted
-            && let Some(ft) = persons::fast_track_for(&mut tx, &row).await?
-        {
-            let registered = next
-                .apply(&CaseEvent::FastTrackRegister(ft), records::now(&self.app))
-                .map_err(ServiceError::internal)?;
-            self.apply_state(
-                &mut tx,
-                &mut row,
-                &next,
-                &registered,
-                CaseEventKind::FastTrackRegister.id(),
-                ft.reason().id(),
-            )
-            .await?;
-        }
+        self.register_at_once_if_due(&mut tx, &mut row).await?;
         self.audit(
             &mut tx,
             "case.transition",
@@ -610,6 +595,37 @@ impl CaseDesk {
         .await?;
         tx.commit().await?;
         Ok(self.summary(&row, Sight::Full))
+    }
+
+    /// Registers an accepted missing-person case at once (立即立案) when a victim is a
+    /// child under 14 or a girl aged 14 to 17, with the proof the domain's rule returns.
+    /// Called wherever a case can become eligible: acceptance, a new victim, a new
+    /// classification.
+    pub(crate) async fn register_at_once_if_due(
+        &self,
+        c: &mut Conn,
+        row: &mut CaseRow,
+    ) -> Result<bool> {
+        if row.state != CaseStateKind::Accepted.id() {
+            return Ok(false);
+        }
+        let Some(ft) = persons::fast_track_for(c, row).await? else {
+            return Ok(false);
+        };
+        let from = state_of(row)?;
+        let next = from
+            .apply(&CaseEvent::FastTrackRegister(ft), records::now(&self.app))
+            .map_err(ServiceError::internal)?;
+        self.apply_state(
+            c,
+            row,
+            &from,
+            &next,
+            CaseEventKind::FastTrackRegister.id(),
+            ft.reason().id(),
+        )
+        .await?;
+        Ok(true)
     }
 
     pub(crate) async fn apply_state(
@@ -678,6 +694,7 @@ impl CaseDesk {
         records::write_classification(&mut row, &c);
         row.updated_at = self.app.now_ms();
         repo::update(&mut tx, &row).await?;
+        self.register_at_once_if_due(&mut tx, &mut row).await?;
         self.audit(
             &mut tx,
             "case.classify",
@@ -907,8 +924,14 @@ impl CaseDesk {
         let supervisions = oversight::supervisions_of(self, &mut tx, Some(case_id)).await?;
         let operations = repo::operations_of_case(&mut tx, case_id).await?;
         let kind = records::parse_state_kind(&row.state).unwrap_or(CaseStateKind::Reported);
+        // Registration at once is offered only when the case qualifies for it.
+        let fast_track_ok = persons::fast_track_for(&mut tx, &row).await?.is_some();
         let next_events = if can_write {
-            kind.allowed_events().iter().map(|e| e.id()).collect()
+            kind.allowed_events()
+                .iter()
+                .filter(|e| **e != CaseEventKind::FastTrackRegister || fast_track_ok)
+                .map(|e| e.id())
+                .collect()
         } else {
             Vec::new()
         };

@@ -288,26 +288,7 @@ impl CaseDesk {
         if role != "victim" {
             links::propose_for(self, &mut tx, &row).await?;
         }
-        if row.state == fanguai_domain::cases::CaseStateKind::Accepted.id()
-            && let Some(ft) = fast_track_for(&mut tx, &row).await?
-        {
-            let from = records::state_of(&row)?;
-            let next = from
-                .apply(
-                    &fanguai_domain::cases::CaseEvent::FastTrackRegister(ft),
-                    records::now(&self.app),
-                )
-                .map_err(ServiceError::internal)?;
-            self.apply_state(
-                &mut tx,
-                &mut row,
-                &from,
-                &next,
-                "fast_track_register",
-                ft.reason().id(),
-            )
-            .await?;
-        }
+        self.register_at_once_if_due(&mut tx, &mut row).await?;
         self.audit(
             &mut tx,
             "case.person.add",

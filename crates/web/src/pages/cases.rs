@@ -1086,6 +1086,10 @@ struct FiguresPage {
     figures: Option<FiguresView>,
     rate: String,
     unit: String,
+    previous_rate: String,
+    registered_change: String,
+    solved_change: String,
+    rate_change: String,
     error: Option<String>,
 }
 
@@ -1101,7 +1105,19 @@ pub async fn figures(signed: Signed, Query(q): Query<FigureQuery>) -> Result<Res
                 .unit
                 .as_deref()
                 .map_or_else(|| chrome.t("case-figures-city"), |u| unit_label(&chrome, u));
+            let signed_change = |n: i64| if n > 0 { format!("+{n}") } else { n.to_string() };
+            let previous_rate = f
+                .previous
+                .clearance_rate_percent
+                .map_or_else(|| "—".to_owned(), |r| format!("{r:.1}%"));
+            let rate_change = f
+                .rate_change_points
+                .map_or_else(|| "—".to_owned(), |p| chrome.t1("case-figures-points", "points", format!("{p:+.1}")));
             Ok(render(&FiguresPage {
+                registered_change: signed_change(f.registered_change),
+                solved_change: signed_change(f.solved_change),
+                previous_rate,
+                rate_change,
                 query: q,
                 figures: Some(f),
                 rate,
@@ -1120,6 +1136,10 @@ pub async fn figures(signed: Signed, Query(q): Query<FigureQuery>) -> Result<Res
                     figures: None,
                     rate: String::new(),
                     unit: String::new(),
+                    previous_rate: String::new(),
+                    registered_change: String::new(),
+                    solved_change: String::new(),
+                    rate_change: String::new(),
                     error: Some(message),
                     chrome,
                 },
