@@ -406,7 +406,21 @@ async fn the_api_follows_the_same_rules(app: &TestApp) {
         )
         .await;
     assert_eq!(person.status, StatusCode::CREATED, "{}", person.body);
+    let gang = b
+        .send_json(Method::POST, &format!("/api/v1/cases/{id}/gangs"), &serde_json::json!({"code_name": "甲团伙"}))
+        .await;
+    assert_eq!(gang.status, StatusCode::CREATED, "{}", gang.body);
+    let gang_id = gang.json()["id"].as_str().unwrap().to_owned();
+    let broken = b
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/cases/{id}/gangs/{gang_id}/break-up"),
+            &serde_json::json!({"broken_up_on": "2026-01-20"}),
+        )
+        .await;
+    assert_eq!(broken.status, StatusCode::NO_CONTENT, "{}", broken.body);
     let file = b.get_json(&format!("/api/v1/cases/{id}")).await;
+    assert_eq!(file.json()["gangs"][0]["broken_up_on"], "2026-01-20");
     assert_eq!(file.json()["people"][0]["name"], "李小花");
     let list = b.get_json("/api/v1/cases?state=accepted").await;
     assert_eq!(list.json().as_array().unwrap().len(), 1);
@@ -417,6 +431,41 @@ async fn the_api_follows_the_same_rules(app: &TestApp) {
     let masked = office.get_json(&format!("/api/v1/cases/{id}")).await;
     assert_eq!(masked.json()["people"][0]["name"], "李**");
     assert!(masked.json()["text"].is_null());
+    // Supervision through the API: opened, raised and concluded by the office.
+    let opened = office
+        .send_json(
+            Method::POST,
+            "/api/v1/cases/supervisions",
+            &serde_json::json!({"case_id": id, "level": "city", "deadline": "2999-01-01"}),
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
+    let sid = opened.json()["id"].as_str().unwrap().to_owned();
+    let raised = office
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/cases/supervisions/{sid}/raise"),
+            &serde_json::json!({"level": "city"}),
+        )
+        .await;
+    assert_eq!(raised.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(raised.json()["error"]["code"], "supervision.not_higher_level");
+    let raised = office
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/cases/supervisions/{sid}/raise"),
+            &serde_json::json!({"level": "province"}),
+        )
+        .await;
+    assert_eq!(raised.json()["level"], "province");
+    let done = office
+        .send_json(Method::POST, &format!("/api/v1/cases/supervisions/{sid}/conclude"), &serde_json::json!({}))
+        .await;
+    assert!(done.json()["concluded_on"].is_string(), "{}", done.body);
+    let refused = b
+        .send_json(Method::POST, "/api/v1/cases/supervisions", &serde_json::json!({"case_id": id, "level": "city", "deadline": "2999-01-01"}))
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
     let admin = app.signed_in("admin").await;
     let r = admin.get_json("/api/v1/cases").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);

@@ -33,6 +33,10 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/cases/operations", get(operations).post(add_operation))
         .route("/v1/cases/supervisions", get(supervisions).post(open_supervision))
         .route("/v1/cases/supervisions/{id}/instructions", post(instruct))
+        .route("/v1/cases/supervisions/{id}/raise", post(raise_supervision))
+        .route("/v1/cases/supervisions/{id}/conclude", post(conclude_supervision))
+        .route("/v1/cases/{id}/gangs", post(add_gang))
+        .route("/v1/cases/{id}/gangs/{gang}/break-up", post(break_up_gang))
         .route("/v1/cases/links/{id}/review", post(review_link))
         .route("/v1/cases/{id}", get(get_case))
         .route("/v1/cases/{id}/series", get(series))
@@ -49,11 +53,12 @@ pub fn routes() -> Router<AppState> {
 #[derive(Debug, OpenApi)]
 #[openapi(
     paths(list, create, search, figures, key_areas, add_key_area, advance_key_area, operations,
-          add_operation, supervisions, open_supervision, instruct, review_link, get_case, series,
+          add_operation, supervisions, open_supervision, instruct, raise_supervision,
+        conclude_supervision, add_gang, break_up_gang, review_link, get_case, series,
           transition, classify, add_person, person_status, add_identifier, assign, refer, attach),
     components(schemas(CaseSummaryDto, NewCaseDto, TransitionDto, ClassificationDto, PersonDto,
           PersonStatusDto, IdentifierDto, AssignDto, ReferDto, ReviewDto, SearchDto, AttachDto,
-          KeyAreaDto, AdvanceDto, OperationDto, SupervisionDto, InstructionDto, ViewDto)),
+          KeyAreaDto, AdvanceDto, OperationDto, SupervisionDto, InstructionDto, RaiseDto, GangDto, BreakUpDto, ViewDto)),
     tags((name = "cases", description = "Criminal cases (案件): lifecycle, people, serial links, key areas, special operations, supervision and figures"))
 )]
 pub struct CasesApi;
@@ -269,6 +274,26 @@ pub struct SupervisionDto {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct InstructionDto {
     pub text: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RaiseDto {
+    /// `province` or `ministry`: only upwards.
+    pub level: String,
+    /// A new deadline, `YYYY-MM-DD`; blank keeps the old one.
+    #[serde(default)]
+    pub deadline: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct GangDto {
+    pub code_name: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct BreakUpDto {
+    /// `YYYY-MM-DD`.
+    pub broken_up_on: String,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -541,5 +566,54 @@ pub async fn refer(signed: Signed, Path(id): Path<String>, Json(b): Json<ReferDt
     responses((status = 204), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn attach(signed: Signed, Path(id): Path<String>, Json(b): Json<AttachDto>) -> Result<StatusCode, WebError> {
     signed.session.cases().await?.attach_to_operation(&b.operation_id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Raises a supervision's level, optionally with a new deadline.
+#[utoipa::path(post, path = "/api/v1/cases/supervisions/{id}/raise", tag = "cases", request_body = RaiseDto,
+    params(("id" = String, Path, description = "supervision id")),
+    responses((status = 200, body = ViewDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn raise_supervision(
+    signed: Signed,
+    Path(id): Path<String>,
+    Json(b): Json<RaiseDto>,
+) -> Result<Response, WebError> {
+    let desk = signed.session.cases().await?;
+    Ok(view(desk.raise_supervision(&id, &b.level, &b.deadline).await?)?.into_response())
+}
+
+/// Concludes a supervision today.
+#[utoipa::path(post, path = "/api/v1/cases/supervisions/{id}/conclude", tag = "cases",
+    params(("id" = String, Path, description = "supervision id")),
+    responses((status = 200, body = ViewDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn conclude_supervision(signed: Signed, Path(id): Path<String>) -> Result<Response, WebError> {
+    let desk = signed.session.cases().await?;
+    Ok(view(desk.conclude_supervision(&id).await?)?.into_response())
+}
+
+/// Adds a gang (团伙) to a case.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/gangs", tag = "cases", request_body = GangDto,
+    params(("id" = String, Path, description = "case id")),
+    responses((status = 201, body = ViewDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_gang(signed: Signed, Path(id): Path<String>, Json(b): Json<GangDto>) -> Result<Response, WebError> {
+    let g = signed.session.cases().await?.add_gang(&id, &b.code_name).await?;
+    Ok((StatusCode::CREATED, view(g)?).into_response())
+}
+
+/// Records the day a gang was broken up (打掉).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/gangs/{gang}/break-up", tag = "cases", request_body = BreakUpDto,
+    params(("id" = String, Path, description = "case id"), ("gang" = String, Path, description = "gang id")),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn break_up_gang(
+    signed: Signed,
+    Path((id, gang)): Path<(String, String)>,
+    Json(b): Json<BreakUpDto>,
+) -> Result<StatusCode, WebError> {
+    signed
+        .session
+        .cases()
+        .await?
+        .break_up_gang(&id, &gang, &b.broken_up_on)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
