@@ -214,9 +214,7 @@ set FANGUAI_SKIP_BROWSER=1 to skip it on a machine without them"
             .await?;
         assert_eq!(code.len(), 14, "{code}");
         assert_eq!(secret.len(), 19, "{secret}");
-        client
-            .find(Locator::Css("#write-down"))
-            .await?;
+        client.find(Locator::Css("#write-down")).await?;
 
         // An investigator at a desk.
         client.set_window_size(1280, 900).await?;
@@ -239,7 +237,10 @@ set FANGUAI_SKIP_BROWSER=1 to skip it on a machine without them"
             .await?
             .click()
             .await?;
-        client.wait().for_element(Locator::Css("#home-unit")).await?;
+        client
+            .wait()
+            .for_element(Locator::Css("#home-unit"))
+            .await?;
 
         client
             .find(Locator::Css("a[href='/tips']"))
@@ -294,9 +295,7 @@ set FANGUAI_SKIP_BROWSER=1 to skip it on a machine without them"
 
         // The reporter, back on the phone, sees the report closed.
         client.set_window_size(390, 844).await?;
-        client
-            .goto(&format!("{}/report/status", app.base))
-            .await?;
+        client.goto(&format!("{}/report/status", app.base)).await?;
         fill(&client, "#code", &code).await?;
         fill(&client, "#secret", &secret).await?;
         client

@@ -46,7 +46,10 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
         .route("/tips/{id}/decide", post(decide))
         .route("/tips/{id}/approve-no-action", post(approve_no_action))
         .route("/tips/{id}/reject-no-action", post(reject_no_action))
-        .route("/tips/{id}/acknowledge-referral", post(acknowledge_referral))
+        .route(
+            "/tips/{id}/acknowledge-referral",
+            post(acknowledge_referral),
+        )
         .route("/tips/{id}/reveal", post(reveal))
 }
 
@@ -84,7 +87,15 @@ impl TipRow {
         let urgency = s.urgency.id();
         TipRow {
             id: s.id.clone(),
-            short_id: s.id.chars().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect(),
+            short_id: s
+                .id
+                .chars()
+                .rev()
+                .take(8)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect(),
             received: format_time(s.received_at_ms),
             deadline: format_time(s.ack_deadline_ms),
             urgent: urgency == "urgent",
@@ -335,8 +346,8 @@ struct DetailPage {
 }
 
 impl DetailPage {
-    fn may(&self, action: &str) -> bool {
-        self.tip.actions.iter().any(|a| *a == action)
+    fn may(&self, action: &'static str) -> bool {
+        self.tip.actions.contains(&action)
     }
 
     fn assigning(&self) -> bool {
@@ -373,10 +384,10 @@ pub struct DetailQuery {
 }
 
 fn unit_name(chrome: &Chrome, id: &str) -> String {
-    MEMBER_UNITS
-        .iter()
-        .find(|u| u.id == id)
-        .map_or_else(|| id.to_owned(), |u| chrome.pick(u.name_zh, u.name_en).to_owned())
+    MEMBER_UNITS.iter().find(|u| u.id == id).map_or_else(
+        || id.to_owned(),
+        |u| chrome.pick(u.name_zh, u.name_en).to_owned(),
+    )
 }
 
 async fn detail_page(
@@ -400,7 +411,15 @@ async fn detail_page(
             .iter()
             .map(|d: &DuplicateView| DuplicateLine {
                 id: d.tip_id.clone(),
-                short_id: d.tip_id.chars().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect(),
+                short_id: d
+                    .tip_id
+                    .chars()
+                    .rev()
+                    .take(8)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect(),
                 score: d.score,
                 reasons: d
                     .reasons
@@ -414,7 +433,11 @@ async fn detail_page(
     } else {
         Vec::new()
     };
-    let assignable = if tip.actions.iter().any(|a| matches!(*a, "acknowledge" | "reassign")) {
+    let assignable = if tip
+        .actions
+        .iter()
+        .any(|a| matches!(*a, "acknowledge" | "reassign"))
+    {
         desk.assignable().await?
     } else {
         Vec::new()
@@ -436,7 +459,10 @@ async fn detail_page(
         .iter()
         .map(|h| HistoryLine {
             at: format_time(h.at_ms),
-            actor: h.actor_username.clone().unwrap_or_else(|| chrome.t("tips-history-system")),
+            actor: h
+                .actor_username
+                .clone()
+                .unwrap_or_else(|| chrome.t("tips-history-system")),
             kind: label(&chrome, "tips-history", &h.kind),
             detail: h.detail.clone(),
         })
@@ -622,7 +648,10 @@ pub async fn acknowledge_referral(
     let desk = signed.session.tips().await?;
     match desk.acknowledge_referral(&id).await {
         Ok(()) => Ok(see_other(local_path(
-            input.next.as_deref().or(Some("/tips/referrals?done=acknowledged")),
+            input
+                .next
+                .as_deref()
+                .or(Some("/tips/referrals?done=acknowledged")),
         ))),
         Err(e) => Err(e.into()),
     }
@@ -714,7 +743,8 @@ pub async fn referrals(
             text,
         })
         .collect();
-    let notice = (q.done.as_deref() == Some("acknowledged")).then(|| chrome.t("tips-done-referral_acknowledged"));
+    let notice = (q.done.as_deref() == Some("acknowledged"))
+        .then(|| chrome.t("tips-done-referral_acknowledged"));
     render(&ReferralsPage {
         chrome,
         lines,

@@ -60,7 +60,9 @@ impl<S: Send + Sync> FromRequest<S> for TipUpload {
             let fields: Vec<(String, String)> =
                 serde_html_form::from_bytes(&bytes).map_err(|_| WebError::bad_request("form"))?;
             if fields.len() > MAX_FIELDS
-                || fields.iter().any(|(_, v)| v.chars().count() > MAX_FIELD_CHARS)
+                || fields
+                    .iter()
+                    .any(|(_, v)| v.chars().count() > MAX_FIELD_CHARS)
             {
                 return Err(too_large_field());
             }
@@ -478,7 +480,10 @@ impl TipFormView {
     pub fn open_identifiers(&self) -> bool {
         [&self.vehicles, &self.phones, &self.accounts]
             .iter()
-            .any(|rows| rows.iter().any(|r| !r.value.trim().is_empty() || r.error.is_some()))
+            .any(|rows| {
+                rows.iter()
+                    .any(|r| !r.value.trim().is_empty() || r.error.is_some())
+            })
             || self.errors.has("vehicles")
             || self.errors.has("phones")
             || self.errors.has("accounts")

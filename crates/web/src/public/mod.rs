@@ -229,7 +229,11 @@ fn lookup_failed(ctx: &RequestContext, input: &StatusInput, e: ServiceError) -> 
         }
         ServiceError::Invalid { field, code } => {
             page.errors.add(
-                if field == "tracking_code" { "code" } else { field },
+                if field == "tracking_code" {
+                    "code"
+                } else {
+                    field
+                },
                 form::message_for(&ctx.tr, &code),
             );
             StatusCode::UNPROCESSABLE_ENTITY
@@ -307,11 +311,9 @@ pub async fn status_add(
             page.text = input.text;
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
-        Err(ServiceError::NotFound(_)) => Ok(lookup_failed(
-            &ctx,
-            &input,
-            ServiceError::NotFound("tip"),
-        )),
+        Err(ServiceError::NotFound(_)) => {
+            Ok(lookup_failed(&ctx, &input, ServiceError::NotFound("tip")))
+        }
         Err(e) => Err(e.into()),
     }
 }
