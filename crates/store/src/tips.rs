@@ -815,3 +815,101 @@ pub async fn resolve_review(
     }
     Ok(())
 }
+
+// ---- figures ----
+
+/// Which tips the figures count: those received in `[from_ms, to_ms)`, optionally of
+/// one owner unit and one area (a division code prefix: `4302` a prefecture).
+#[derive(Debug, Clone, Default)]
+pub struct TipFigureFilter {
+    pub from_ms: i64,
+    pub to_ms: i64,
+    pub owner_unit: Option<String>,
+    pub division_prefix: Option<String>,
+    /// The moment an unacknowledged tip's deadline is judged against (unix ms).
+    pub now_ms: i64,
+}
+
+/// Raw counts of the tips received in a period; the service turns them into medians and
+/// shares with the domain's KPI rules. Lists of `(key, count)` are sorted by key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TipFigureCounts {
+    pub received: i64,
+    pub by_source: Vec<(String, i64)>,
+    pub by_urgency: Vec<(String, i64)>,
+    /// By decision (`open_case`, `join_case`, `refer`, `no_action`); undecided apart.
+    pub by_decision: Vec<(String, i64)>,
+    pub undecided: i64,
+    /// Acknowledged by the deadline.
+    pub ack_on_time: i64,
+    /// Acknowledged after the deadline.
+    pub ack_late: i64,
+    /// Not acknowledged and the deadline has passed.
+    pub unacknowledged_overdue: i64,
+    /// Not acknowledged and still within the deadline.
+    pub unacknowledged_in_time: i64,
+    /// Receipt-to-acknowledgement time of every acknowledged tip, in ms, ascending.
+    pub ack_durations_ms: Vec<i64>,
+}
+
+/// Counts for the tips received in the filter's period. Only the columns the figures
+/// need are read: no content, no reporter.
+pub async fn figures(c: &mut Conn, f: &TipFigureFilter) -> Result<TipFigureCounts, StoreError> {
+    let mut sql = String::from(
+        "SELECT source_kind, urgency, decision, received_at, ack_deadline, acknowledged_at \
+         FROM tips WHERE received_at >= $1 AND received_at < $2",
+    );
+    let mut binds: Vec<String> = Vec::new();
+    if let Some(u) = &f.owner_unit {
+        binds.push(u.clone());
+        sql.push_str(&format!(" AND owner_unit_id = ${}", binds.len() + 2));
+    }
+    if let Some(p) = &f.division_prefix {
+        // A prefix that is not all digits could carry LIKE wildcards.
+        if p.is_empty() || !p.chars().all(|c| c.is_ascii_digit()) {
+            return Err(StoreError::Invalid {
+                field: "division_prefix",
+                reason: format!("{p:?} is not a run of digits"),
+            });
+        }
+        binds.push(format!("{p}%"));
+        sql.push_str(&format!(" AND division LIKE ${}", binds.len() + 2));
+    }
+    let mut q = sqlx::query(&sql).bind(f.from_ms).bind(f.to_ms);
+    for b in &binds {
+        q = q.bind(b);
+    }
+    let rows = q.fetch_all(&mut *c).await?;
+    let mut out = TipFigureCounts::default();
+    let mut source = std::collections::BTreeMap::<String, i64>::new();
+    let mut urgency = std::collections::BTreeMap::<String, i64>::new();
+    let mut decision = std::collections::BTreeMap::<String, i64>::new();
+    for r in &rows {
+        out.received += 1;
+        *source.entry(r.try_get("source_kind")?).or_default() += 1;
+        *urgency.entry(r.try_get("urgency")?).or_default() += 1;
+        match r.try_get::<Option<String>, _>("decision")? {
+            Some(d) => *decision.entry(d).or_default() += 1,
+            None => out.undecided += 1,
+        }
+        let received: i64 = r.try_get("received_at")?;
+        let deadline: i64 = r.try_get("ack_deadline")?;
+        match r.try_get::<Option<i64>, _>("acknowledged_at")? {
+            Some(at) if at <= deadline => {
+                out.ack_on_time += 1;
+                out.ack_durations_ms.push((at - received).max(0));
+            }
+            Some(at) => {
+                out.ack_late += 1;
+                out.ack_durations_ms.push((at - received).max(0));
+            }
+            None if deadline < f.now_ms => out.unacknowledged_overdue += 1,
+            None => out.unacknowledged_in_time += 1,
+        }
+    }
+    out.by_source = source.into_iter().collect();
+    out.by_urgency = urgency.into_iter().collect();
+    out.by_decision = decision.into_iter().collect();
+    out.ack_durations_ms.sort_unstable();
+    Ok(out)
+}

@@ -3,8 +3,8 @@
 
 use fanguai_store::testing::TestDb;
 use fanguai_store::tips::{
-    self, NoActionReviewRow, TipAdditionRow, TipEventRow, TipFilter, TipPhotoRow, TipReferralRow,
-    TipRow,
+    self, NoActionReviewRow, TipAdditionRow, TipEventRow, TipFigureCounts, TipFigureFilter,
+    TipFilter, TipPhotoRow, TipReferralRow, TipRow,
 };
 use fanguai_store::{Store, StoreError, UnitRow, UserRow, units, users};
 
@@ -40,6 +40,7 @@ contract!(
     photo_size_is_limited,
     referral_is_acknowledged_once,
     reviews_resolve_once,
+    figures_count_by_period_area_and_unit,
 );
 
 const T0: i64 = 1_750_000_000_000;
@@ -501,4 +502,84 @@ async fn reviews_resolve_once(db: &TestDb) {
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].outcome, "rejected");
     assert_eq!(all[0].reviewed_by.as_deref(), Some("u2"));
+}
+
+async fn figures_count_by_period_area_and_unit(db: &TestDb) {
+    seed(&db.store()).await;
+    let mut c = db.store().conn().await.unwrap();
+    let h = 3_600_000;
+    // t1: urgent web tip, acknowledged after 10 min (on time), opened a case.
+    let mut t1 = tip("f1", "FIG000000001", T0, T0 + h);
+    t1.acknowledged_at = Some(T0 + 600_000);
+    t1.decision = Some("open_case".into());
+    t1.state = "decided".into();
+    // t2: normal hotline tip of another county, acknowledged 2 h late, referred.
+    let mut t2 = tip("f2", "FIG000000002", T0 + h, T0 + 2 * h);
+    t2.source_kind = "hotline".into();
+    t2.urgency = "normal".into();
+    t2.division = "430203".into();
+    t2.acknowledged_at = Some(T0 + 4 * h);
+    t2.decision = Some("refer".into());
+    t2.state = "decided".into();
+    // t3: labour's tip, never acknowledged, deadline passed.
+    let mut t3 = tip("f3", "FIG000000003", T0 + 2 * h, T0 + 3 * h);
+    t3.owner_unit_id = "labour".into();
+    // t4: not acknowledged yet, deadline still ahead of "now".
+    let t4 = tip("f4", "FIG000000004", T0 + 5 * h, T0 + 10 * h);
+    // t5: outside the period.
+    let t5 = tip("f5", "FIG000000005", T0 + 24 * h, T0 + 25 * h);
+    for t in [&t1, &t2, &t3, &t4, &t5] {
+        tips::insert(&mut c, t).await.unwrap();
+        tips::update_workflow(&mut c, t).await.unwrap();
+    }
+    let all = TipFigureFilter {
+        from_ms: T0,
+        to_ms: T0 + 24 * h,
+        now_ms: T0 + 6 * h,
+        ..Default::default()
+    };
+    let got = tips::figures(&mut c, &all).await.unwrap();
+    assert_eq!(
+        got,
+        TipFigureCounts {
+            received: 4,
+            by_source: vec![("hotline".into(), 1), ("public_web_form".into(), 3)],
+            by_urgency: vec![("normal".into(), 1), ("urgent".into(), 3)],
+            by_decision: vec![("open_case".into(), 1), ("refer".into(), 1)],
+            undecided: 2,
+            ack_on_time: 1,
+            ack_late: 1,
+            unacknowledged_overdue: 1,
+            unacknowledged_in_time: 1,
+            ack_durations_ms: vec![600_000, 3 * h],
+        }
+    );
+    let psb_county = TipFigureFilter {
+        owner_unit: Some("psb".into()),
+        division_prefix: Some("430102".into()),
+        ..all.clone()
+    };
+    let got = tips::figures(&mut c, &psb_county).await.unwrap();
+    assert_eq!(got.received, 2);
+    assert_eq!(got.ack_durations_ms, vec![600_000]);
+    assert_eq!(got.unacknowledged_in_time, 1);
+    let prefecture = TipFigureFilter {
+        division_prefix: Some("4302".into()),
+        ..all.clone()
+    };
+    assert_eq!(
+        tips::figures(&mut c, &prefecture).await.unwrap().received,
+        1
+    );
+    let wild = TipFigureFilter {
+        division_prefix: Some("43%".into()),
+        ..all
+    };
+    assert!(matches!(
+        tips::figures(&mut c, &wild).await,
+        Err(StoreError::Invalid {
+            field: "division_prefix",
+            ..
+        })
+    ));
 }
