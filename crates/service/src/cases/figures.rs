@@ -6,12 +6,13 @@
 use fanguai_domain::cases::{ExploitationForm, victim_category};
 use fanguai_domain::ids::Sex;
 use fanguai_domain::kpi::{
-    CaseKpis, CasePeriod, ColdCasePolicy, SolvedCase, VictimGroup, rate_change_points,
-    victims_by_group, year_over_year,
+    CaseKpis, CasePeriod, ColdCasePolicy, DecisionCounts, SolvedCase, TipKpis, TipPeriod,
+    VictimGroup, rate_change_points, victims_by_group, year_over_year,
 };
 use fanguai_domain::policy::{Action, Decision, Scope};
 use fanguai_domain::role::Role;
 use fanguai_store::cases::{self as repo, FigureFilter};
+use fanguai_store::tips::{self as tip_repo, TipFigureFilter};
 use serde::{Deserialize, Serialize};
 
 use super::CaseDesk;
@@ -150,9 +151,62 @@ fn group_of(v: &repo::VictimFigureRow) -> Result<Option<VictimGroup>> {
     }))
 }
 
+/// Figures of the tips received in a period and area: counts only, no tip's content
+/// and nothing of any reporter.
+#[derive(Debug, Clone, Serialize)]
+pub struct TipFiguresView {
+    pub from: String,
+    pub to: String,
+    pub unit: Option<String>,
+    pub area: Option<String>,
+    pub received: u64,
+    /// By the way the tip came in, in the order of the source ids.
+    pub by_source: Vec<CountView>,
+    /// `urgent` and `normal`.
+    pub by_urgency: Vec<CountView>,
+    /// What became of the tips received in the period, as of now.
+    pub decisions: TipDecisionsView,
+    pub acknowledged_on_time: u64,
+    pub acknowledged_late: u64,
+    /// Not acknowledged and past the deadline.
+    pub unacknowledged_overdue: u64,
+    /// Not acknowledged and still within the deadline.
+    pub unacknowledged_in_time: u64,
+    /// Late or overdue ÷ received, in per cent; `None` when nothing was received.
+    pub overdue_share_percent: Option<f64>,
+    /// Opened or joined a case ÷ decided, in per cent; `None` when nothing was decided.
+    pub actionable_share_percent: Option<f64>,
+    /// Receipt to acknowledgement, in whole minutes; `None` when nothing was acknowledged.
+    pub median_ack_minutes: Option<i64>,
+    pub p90_ack_minutes: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CountView {
+    pub key: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TipDecisionsView {
+    pub open_case: u64,
+    pub join_case: u64,
+    pub refer: u64,
+    pub no_action: u64,
+    pub undecided: u64,
+}
+
+/// The checked period, unit and area of a figures query; the same rules for case and
+/// tip figures.
+struct Scoped {
+    from: time::Date,
+    to: time::Date,
+    unit: Option<String>,
+    area: Option<String>,
+}
+
 impl CaseDesk {
-    /// Figures for a period and area, for the whole city or one unit as the policy allows.
-    pub async fn figures(&self, q: &FigureQuery) -> Result<FiguresView> {
+    async fn scoped(&self, q: &FigureQuery, target: &str) -> Result<Scoped> {
         let day = today(&self.app);
         let from = match q.from.trim() {
             "" => day
@@ -184,19 +238,113 @@ impl CaseDesk {
         };
         if let Decision::Deny(r) = self.decide(&Action::ViewFigures { scope }) {
             return Err(self
-                .refuse(
-                    "figures.view",
-                    "figures",
-                    unit.as_deref().unwrap_or("city"),
-                    r,
-                )
+                .refuse("figures.view", target, unit.as_deref().unwrap_or("city"), r)
                 .await);
         }
+        Ok(Scoped {
+            from,
+            to,
+            unit,
+            area: (!area.is_empty()).then(|| area.to_owned()),
+        })
+    }
+
+    /// Figures of the tips received in a period and area, for the whole city or one unit
+    /// under the same rule as the case figures.
+    pub async fn tip_figures(&self, q: &FigureQuery) -> Result<TipFiguresView> {
+        let s = self.scoped(q, "tip_figures").await?;
+        // Days are the city's (UTC+8): a day runs from its midnight to the next.
+        let start = |d: time::Date| {
+            d.midnight()
+                .assume_offset(time::macros::offset!(+8))
+                .unix_timestamp()
+                * 1000
+        };
+        let filter = TipFigureFilter {
+            from_ms: start(s.from),
+            to_ms: start(s.to.next_day().unwrap_or(s.to)),
+            owner_unit: s.unit.clone(),
+            division_prefix: s.area.clone(),
+            now_ms: self.app.now_ms(),
+        };
+        let mut tx = self.app.store().begin().await?;
+        let counts = tip_repo::figures(&mut tx, &filter).await?;
+        self.audit(
+            &mut tx,
+            "figures.view",
+            "tip_figures",
+            s.unit.as_deref().unwrap_or("city"),
+            format!("{} to {}", date_text(s.from), date_text(s.to)),
+        )
+        .await?;
+        tx.commit().await?;
+        let n = |v: i64| u64::try_from(v).unwrap_or(0);
+        let decided = |k: &str| {
+            counts
+                .by_decision
+                .iter()
+                .find(|(d, _)| d == k)
+                .map_or(0, |(_, c)| n(*c))
+        };
+        let decisions = TipDecisionsView {
+            open_case: decided("open_case"),
+            join_case: decided("join_case"),
+            refer: decided("refer"),
+            no_action: decided("no_action"),
+            undecided: n(counts.undecided),
+        };
+        let kpis = TipKpis::compute(&TipPeriod {
+            received: n(counts.received),
+            decided: DecisionCounts {
+                open_case: decisions.open_case,
+                join_case: decisions.join_case,
+                refer: decisions.refer,
+                no_action: decisions.no_action,
+            },
+            overdue: n(counts.ack_late) + n(counts.unacknowledged_overdue),
+            ack_times: counts
+                .ack_durations_ms
+                .iter()
+                .map(|ms| time::Duration::milliseconds(*ms))
+                .collect(),
+        });
+        let list = |v: &[(String, i64)]| {
+            v.iter()
+                .map(|(k, c)| CountView {
+                    key: k.clone(),
+                    count: n(*c),
+                })
+                .collect()
+        };
+        Ok(TipFiguresView {
+            from: date_text(s.from),
+            to: date_text(s.to),
+            unit: s.unit,
+            area: s.area,
+            received: kpis.received,
+            by_source: list(&counts.by_source),
+            by_urgency: list(&counts.by_urgency),
+            decisions,
+            acknowledged_on_time: n(counts.ack_on_time),
+            acknowledged_late: n(counts.ack_late),
+            unacknowledged_overdue: n(counts.unacknowledged_overdue),
+            unacknowledged_in_time: n(counts.unacknowledged_in_time),
+            overdue_share_percent: kpis.overdue_share.map(|r| r.percent()),
+            actionable_share_percent: kpis.actionable_share.map(|r| r.percent()),
+            median_ack_minutes: kpis.median_ack.map(|d| d.whole_minutes()),
+            p90_ack_minutes: kpis.p90_ack.map(|d| d.whole_minutes()),
+        })
+    }
+
+    /// Figures for a period and area, for the whole city or one unit as the policy allows.
+    pub async fn figures(&self, q: &FigureQuery) -> Result<FiguresView> {
+        let s = self.scoped(q, "figures").await?;
+        let (from, to, unit) = (s.from, s.to, s.unit);
         let filter = FigureFilter {
             from: date_text(from),
             to: date_text(to),
             owner_unit: unit.clone(),
-            division_prefix: (!area.is_empty()).then(|| area.to_owned()),
+            division_prefix: s.area,
         };
         let mut tx = self.app.store().begin().await?;
         let kpis = kpis_of(&mut tx, &filter).await?;
