@@ -12,7 +12,10 @@ use axum::{
     routing::{get, post},
 };
 use fanguai_domain::tips::{ContactForm, PublicTipForm, RiskGroupForm, TipFormErrors};
-use fanguai_service::{TipDetail, TipSummary};
+use fanguai_service::{
+    DecisionInput, DuplicateView, ReporterView, ServiceError, TipDesk, TipDetail, TipSummary,
+    parse_source,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
@@ -27,8 +30,21 @@ use crate::{
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/v1/tips", get(list_tips))
+        .route("/v1/tips", get(list_tips).post(enter_tip))
+        .route("/v1/tips/referrals", get(referrals))
         .route("/v1/tips/{id}", get(get_tip))
+        .route("/v1/tips/{id}/duplicates", get(duplicates))
+        .route("/v1/tips/{id}/acknowledge", post(acknowledge))
+        .route("/v1/tips/{id}/reassign", post(reassign))
+        .route("/v1/tips/{id}/start-review", post(start_review))
+        .route("/v1/tips/{id}/decide", post(decide))
+        .route("/v1/tips/{id}/approve-no-action", post(approve_no_action))
+        .route("/v1/tips/{id}/reject-no-action", post(reject_no_action))
+        .route(
+            "/v1/tips/{id}/acknowledge-referral",
+            post(acknowledge_referral),
+        )
+        .route("/v1/tips/{id}/reveal", post(reveal))
         .route("/v1/public/tips", post(submit_public_tip))
         .route("/v1/public/tips/status", post(public_tip_status))
         .route("/v1/public/tips/information", post(add_public_information))
@@ -36,9 +52,14 @@ pub fn routes() -> Router<AppState> {
 
 #[derive(Debug, OpenApi)]
 #[openapi(
-    paths(list_tips, get_tip, submit_public_tip, public_tip_status, add_public_information),
+    paths(
+        list_tips, get_tip, enter_tip, referrals, duplicates, acknowledge, reassign, start_review, decide,
+        approve_no_action, reject_no_action, acknowledge_referral, reveal,
+        submit_public_tip, public_tip_status, add_public_information
+    ),
     components(schemas(
-        TipSummaryDto, TipDetailDto, RiskGroupDto, HistoryDto, PublicTipRequest, RiskGroupRequest,
+        StaffTipRequest, StaffTipReceiptDto, AssigneeRequest, DecideRequest, RevealRequest, ReporterDto,
+        DuplicateDto, ReferralDto, TipSummaryDto, TipDetailDto, RiskGroupDto, HistoryDto, PublicTipRequest, RiskGroupRequest,
         ContactRequest, TipReceiptDto, TrackingRequest, PublicStatusDto, AddInformationRequest,
         FormErrorsDto, FieldErrorDto
     )),
@@ -295,13 +316,24 @@ pub struct FormErrorsDto {
 }
 
 fn form_errors(ctx: &RequestContext, e: &TipFormErrors) -> Response {
-    let errors: Vec<FieldErrorDto> = e
-        .errors()
-        .iter()
-        .map(|x| FieldErrorDto {
-            field: x.field.clone(),
-            code: x.code.to_owned(),
-            message: message_for(&ctx.tr, x.code),
+    field_errors(
+        ctx,
+        e.errors()
+            .iter()
+            .map(|x| (x.field.clone(), x.code.to_owned())),
+    )
+}
+
+/// A 422 listing every `(field, code)` problem, the first also as `error`.
+fn field_errors(
+    ctx: &RequestContext,
+    problems: impl Iterator<Item = (String, String)>,
+) -> Response {
+    let errors: Vec<FieldErrorDto> = problems
+        .map(|(field, code)| FieldErrorDto {
+            message: message_for(&ctx.tr, &code),
+            field,
+            code,
         })
         .collect();
     let first = errors.first().map_or_else(
@@ -426,4 +458,347 @@ pub async fn add_public_information(
         .add_information(&body.tracking_code, &body.secret, &body.text)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A tip entered by staff: the reporting form's fields plus where it came from.
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct StaffTipRequest {
+    /// `phone_line`, `walk_in`, `letter`, `mandatory_reporter`, `other_unit`, `other_region`.
+    pub source: String,
+    /// For `mandatory_reporter`: `school`, `hospital`, `hotel`, `community_grid`; for
+    /// `other_unit`: a member unit id; for `other_region`: a six-digit division code.
+    pub source_detail: String,
+    /// The tip itself, with the same rules as the public form.
+    pub tip: PublicTipRequest,
+}
+
+/// The entered tip; tracking code and secret are shown once, to hand to the reporter.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StaffTipReceiptDto {
+    pub tip_id: String,
+    pub tracking_code: String,
+    pub secret: String,
+    pub urgency: String,
+}
+
+/// Enters a tip received by phone, in person, by letter, from a mandatory reporter,
+/// another unit or another region (photos only through the web form). Police staff
+/// enter it for their own unit; other units' staff hand it to the police.
+#[utoipa::path(post, path = "/api/v1/tips", tag = "tips", request_body = StaffTipRequest,
+    params(("X-CSRF-Token" = String, Header, description = "the session's CSRF token")),
+    responses((status = 201, body = StaffTipReceiptDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 422, body = FormErrorsDto)))]
+pub async fn enter_tip(
+    signed: Signed,
+    Json(body): Json<StaffTipRequest>,
+) -> Result<Response, WebError> {
+    let desk = signed.session.tips().await?;
+    let source = parse_source(&body.source, &body.source_detail);
+    let tip = desk.validate(&PublicTipForm::from(body.tip));
+    let (source, tip) = match (source, tip) {
+        (Ok(s), Ok(t)) => (s, t),
+        (s, t) => {
+            // Every problem at once, the source's first, under the request's own names.
+            let mut problems = Vec::new();
+            if let Err(ServiceError::Invalid { field, code }) = &s {
+                problems.push(((*field).to_owned(), code.clone()));
+            } else if let Err(e) = s {
+                return Err(e.into());
+            }
+            if let Err(e) = t {
+                problems.extend(
+                    e.errors()
+                        .iter()
+                        .map(|x| (format!("tip.{}", x.field), x.code.to_owned())),
+                );
+            }
+            return Ok(field_errors(&signed.ctx, problems.into_iter()));
+        }
+    };
+    let receipt = desk.enter(&source, &tip, &[]).await?;
+    Ok((
+        StatusCode::CREATED,
+        AxumJson(StaffTipReceiptDto {
+            tip_id: receipt.tip_id.clone(),
+            tracking_code: receipt.tracking_code.clone(),
+            secret: receipt.secret.clone(),
+            urgency: tip.urgency().id().to_owned(),
+        }),
+    )
+        .into_response())
+}
+
+/// After a step, the tip as the caller now sees it.
+async fn tip_now(desk: &TipDesk, id: &str) -> Result<AxumJson<TipDetailDto>, WebError> {
+    Ok(AxumJson(desk.get(id).await?.into()))
+}
+
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct AssigneeRequest {
+    /// User id of an investigator or supervisor of the tip's unit.
+    pub assignee: String,
+}
+
+/// Acknowledges a received tip and assigns it (within the 1 or 24 hour deadline).
+#[utoipa::path(post, path = "/api/v1/tips/{id}/acknowledge", tag = "tips", request_body = AssigneeRequest,
+    params(("id" = String, Path, description = "tip id"), ("X-CSRF-Token" = String, Header, description = "the session's CSRF token")),
+    responses((status = 200, body = TipDetailDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn acknowledge(
+    signed: Signed,
+    Path(id): Path<String>,
+    Json(body): Json<AssigneeRequest>,
+) -> Result<AxumJson<TipDetailDto>, WebError> {
+    let desk = signed.session.tips().await?;
+    desk.acknowledge(&id, body.assignee.trim()).await?;
+    tip_now(&desk, &id).await
+}
+
+/// Hands an acknowledged tip to another investigator or supervisor of its unit.
+#[utoipa::path(post, path = "/api/v1/tips/{id}/reassign", tag = "tips", request_body = AssigneeRequest,
+    params(("id" = String, Path, description = "tip id"), ("X-CSRF-Token" = String, Header, description = "the session's CSRF token")),
+    responses((status = 200, body = TipDetailDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn reassign(
+    signed: Signed,
+    Path(id): Path<String>,
+    Json(body): Json<AssigneeRequest>,
+) -> Result<AxumJson<TipDetailDto>, WebError> {
+    let desk = signed.session.tips().await?;
+    desk.reassign(&id, body.assignee.trim()).await?;
+    tip_now(&desk, &id).await
+}
+
+/// Starts the review of an acknowledged tip.
+#[utoipa::path(post, path = "/api/v1/tips/{id}/start-review", tag = "tips",
+    params(("id" = String, Path, description = "tip id"), ("X-CSRF-Token" = String, Header, description = "the session's CSRF token")),
+    responses((status = 200, body = TipDetailDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn start_review(
+    signed: Signed,
+    Path(id): Path<String>,
+) -> Result<AxumJson<TipDetailDto>, WebError> {
+    let desk = signed.session.tips().await?;
+    desk.start_review(&id).await?;
+    tip_now(&desk, &id).await
+}
+
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct DecideRequest {
+    /// `open_case`, `join_case`, `refer` or `no_action` (the last waits for a second
+    /// supervisor).
+    pub decision: String,
+    /// For `join_case`: the case to join.
+    pub case_id: String,
+    /// For `refer`: the member unit id.
+    pub to_unit: String,
+    /// For `refer` and `no_action`: why (at least 20 characters for `no_action`).
+    pub reason: String,
+}
+
+/// Records the decision on a tip under review.
+#[utoipa::path(post, path = "/api/v1/tips/{id}/decide", tag = "tips", request_body = DecideRequest,
+    params(("id" = String, Path, description = "tip id"), ("X-CSRF-Token" = String, Header, description = "the session's CSRF token")),
+    responses((status = 200, body = TipDetailDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn decide(
+    signed: Signed,
+    Path(id): Path<String>,
+    Json(body): Json<DecideRequest>,
+) -> Result<AxumJson<TipDetailDto>, WebError> {
+    let desk = signed.session.tips().await?;
+    let decision = match body.decision.trim() {
+        "open_case" => DecisionInput::OpenCase,
+        "join_case" => DecisionInput::JoinCase {
+            case_id: body.case_id,
+        },
+        "refer" => DecisionInput::Refer {
+            to_unit: body.to_unit,
+            reason: body.reason,
+        },
+        "no_action" => DecisionInput::NoAction {
+            reason: body.reason,
+        },
+        _ => return Err(ServiceError::invalid("decision", "tip.decision.unknown").into()),
+    };
+    desk.decide(&id, &decision).await?;
+    tip_now(&desk, &id).await
+}
+
+/// Approves a proposal to take no action (a supervisor other than the proposer).
+#[utoipa::path(post, path = "/api/v1/tips/{id}/approve-no-action", tag = "tips",
+    params(("id" = String, Path, description = "tip id"), ("X-CSRF-Token" = String, Header, description = "the session's CSRF token")),
+    responses((status = 200, body = TipDetailDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn approve_no_action(
+    signed: Signed,
+    Path(id): Path<String>,
+) -> Result<AxumJson<TipDetailDto>, WebError> {
+    let desk = signed.session.tips().await?;
+    desk.approve_no_action(&id).await?;
+    tip_now(&desk, &id).await
+}
+
+/// Rejects a proposal to take no action: the tip goes back under review.
+#[utoipa::path(post, path = "/api/v1/tips/{id}/reject-no-action", tag = "tips",
+    params(("id" = String, Path, description = "tip id"), ("X-CSRF-Token" = String, Header, description = "the session's CSRF token")),
+    responses((status = 200, body = TipDetailDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn reject_no_action(
+    signed: Signed,
+    Path(id): Path<String>,
+) -> Result<AxumJson<TipDetailDto>, WebError> {
+    let desk = signed.session.tips().await?;
+    desk.reject_no_action(&id).await?;
+    tip_now(&desk, &id).await
+}
+
+/// The receiving unit takes up a tip referred to it. It never reads the tip itself,
+/// so the answer is empty.
+#[utoipa::path(post, path = "/api/v1/tips/{id}/acknowledge-referral", tag = "tips",
+    params(("id" = String, Path, description = "tip id"), ("X-CSRF-Token" = String, Header, description = "the session's CSRF token")),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn acknowledge_referral(
+    signed: Signed,
+    Path(id): Path<String>,
+) -> Result<StatusCode, WebError> {
+    signed
+        .session
+        .tips()
+        .await?
+        .acknowledge_referral(&id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct RevealRequest {
+    /// Why the reporter's identity is needed; recorded in the audit log.
+    pub purpose: String,
+}
+
+/// The reporter's identity. Never cached by the client; every reveal is audited.
+#[derive(Serialize, ToSchema)]
+pub struct ReporterDto {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl std::fmt::Debug for ReporterDto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReporterDto(***)")
+    }
+}
+
+impl From<ReporterView> for ReporterDto {
+    fn from(r: ReporterView) -> Self {
+        ReporterDto {
+            name: r.name,
+            phone: r.phone,
+        }
+    }
+}
+
+/// Reveals who reported the tip, to its assigned investigator or their supervisor, for
+/// a stated purpose.
+#[utoipa::path(post, path = "/api/v1/tips/{id}/reveal", tag = "tips", request_body = RevealRequest,
+    params(("id" = String, Path, description = "tip id"), ("X-CSRF-Token" = String, Header, description = "the session's CSRF token")),
+    responses((status = 200, body = ReporterDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn reveal(
+    signed: Signed,
+    Path(id): Path<String>,
+    Json(body): Json<RevealRequest>,
+) -> Result<Response, WebError> {
+    let reporter = signed
+        .session
+        .tips()
+        .await?
+        .reveal_reporter(&id, &body.purpose)
+        .await?;
+    let mut res = AxumJson(ReporterDto::from(reporter)).into_response();
+    res.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(res)
+}
+
+/// A tip that may report the same thing.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DuplicateDto {
+    pub tip_id: String,
+    pub score: u32,
+    /// `same_phone`, `same_account`, `same_vehicle`, `same_place_and_time`, `similar_text`.
+    pub reasons: Vec<String>,
+    pub received_at_ms: i64,
+    pub state: String,
+}
+
+impl From<&DuplicateView> for DuplicateDto {
+    fn from(d: &DuplicateView) -> Self {
+        DuplicateDto {
+            tip_id: d.tip_id.clone(),
+            score: d.score,
+            reasons: d.reasons.iter().map(|r| (*r).to_owned()).collect(),
+            received_at_ms: d.received_at_ms,
+            state: d.state.to_owned(),
+        }
+    }
+}
+
+/// Possible duplicates of a tip, most likely first (for those who triage it).
+#[utoipa::path(get, path = "/api/v1/tips/{id}/duplicates", tag = "tips",
+    params(("id" = String, Path, description = "tip id")),
+    responses((status = 200, body = [DuplicateDto]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+pub async fn duplicates(
+    signed: Signed,
+    Path(id): Path<String>,
+) -> Result<AxumJson<Vec<DuplicateDto>>, WebError> {
+    let found = signed.session.tips().await?.duplicates(&id).await?;
+    Ok(AxumJson(found.iter().map(DuplicateDto::from).collect()))
+}
+
+/// A tip referred to the caller's unit: what it needs to act, never the reporter.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReferralDto {
+    pub tip_id: String,
+    pub to_unit_id: String,
+    pub reason: String,
+    pub referred_at_ms: i64,
+    pub acknowledged_at_ms: Option<i64>,
+    pub received_at_ms: i64,
+    /// County code and name.
+    pub division: String,
+    pub division_name: String,
+    /// What happened, as reported.
+    pub text: String,
+}
+
+/// Tips referred to the caller's unit, unacknowledged first.
+#[utoipa::path(get, path = "/api/v1/tips/referrals", tag = "tips",
+    responses((status = 200, body = [ReferralDto]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn referrals(signed: Signed) -> Result<AxumJson<Vec<ReferralDto>>, WebError> {
+    let inbox = signed.session.tips().await?.referral_inbox().await?;
+    Ok(AxumJson(
+        inbox
+            .into_iter()
+            .map(|(r, s, text)| ReferralDto {
+                tip_id: r.tip_id,
+                to_unit_id: r.to_unit_id,
+                reason: r.reason,
+                referred_at_ms: r.referred_at_ms,
+                acknowledged_at_ms: r.acknowledged_at_ms,
+                received_at_ms: s.received_at_ms,
+                division: s.division,
+                division_name: s.division_name,
+                text,
+            })
+            .collect(),
+    ))
 }
