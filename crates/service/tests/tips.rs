@@ -263,19 +263,23 @@ both_backends!(every_tip_ends_with_exactly_one_decision, |t| {
     let kinds: Vec<_> = detail.history.iter().map(|h| h.kind.as_str()).collect();
     assert_eq!(kinds, ["received", "acknowledge", "start_review", "decide"]);
 
-    // Join a case; the case reference is kept.
+    // Join the case the first tip opened; the case reference is kept.
+    let opened = detail
+        .case_ref
+        .clone()
+        .expect("the opened case is referenced");
     let (r2, _) = reviewed(&t, &st, "有人在聊天群里介绍跨境婚姻，收取高额费用。").await;
     d.decide(
         &r2.tip_id,
         &DecisionInput::JoinCase {
-            case_id: "C-2025-7".into(),
+            case_id: opened.clone(),
         },
     )
     .await
     .unwrap();
     assert_eq!(
         d.get(&r2.tip_id).await.unwrap().case_ref.as_deref(),
-        Some("C-2025-7")
+        Some(opened.as_str())
     );
 
     // Order is enforced: no decision before the review started.
@@ -697,6 +701,207 @@ both_backends!(photos_are_checked_and_stripped, |t| {
         "role"
     );
 });
+
+async fn count(t: &TestApp, sql: &str, arg: &str) -> i64 {
+    let mut c = t.app.store().conn().await.unwrap();
+    fanguai_store::sqlx::query_scalar::<_, i64>(sql)
+        .bind(arg)
+        .fetch_one(&mut *c)
+        .await
+        .unwrap()
+}
+
+both_backends!(
+    open_case_and_join_case_write_the_case_with_the_decision,
+    |t| {
+        let st = staff(&t).await;
+        t.user("inv.labour", "labour", "investigator").await;
+        let (r, inv) = reviewed(&t, &st, "有人在车站附近带着一名哭闹的小女孩，形迹可疑。").await;
+        let d = desk(&inv).await;
+        d.decide(&r.tip_id, &DecisionInput::OpenCase).await.unwrap();
+        let tip = d.get(&r.tip_id).await.unwrap();
+        let case_id = tip.case_ref.clone().expect("the tip names its case");
+        let cases = inv.cases().await.unwrap();
+        let case = cases.get(&case_id).await.unwrap();
+        assert_eq!(case.summary.owner_unit_id, "psb");
+        assert_eq!(case.summary.division, "430102");
+        assert_eq!(case.summary.occurred_on, "2025-05-01");
+        assert_eq!(
+            case.text.as_deref(),
+            Some("有人在车站附近带着一名哭闹的小女孩，形迹可疑。")
+        );
+        assert_eq!(case.assignees, ["inv"]);
+        assert_eq!(case.tips.len(), 1);
+        assert_eq!(
+            (case.tips[0].tip_id.as_str(), case.tips[0].how),
+            (r.tip_id.as_str(), "opened")
+        );
+        assert!(
+            tip.history
+                .iter()
+                .any(|h| h.kind == "decide" && h.detail.contains(&case_id)),
+            "the decision's history names the case"
+        );
+
+        // Joining: the link is recorded on both sides.
+        let (r2, _) = reviewed(&t, &st, "有人在聊天群里介绍跨境婚姻，收取高额费用。").await;
+        d.decide(
+            &r2.tip_id,
+            &DecisionInput::JoinCase {
+                case_id: format!(" {case_id} "),
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            d.get(&r2.tip_id).await.unwrap().case_ref.as_deref(),
+            Some(case_id.as_str())
+        );
+        let case = cases.get(&case_id).await.unwrap();
+        let tips: Vec<_> = case
+            .tips
+            .iter()
+            .map(|t| (t.tip_id.clone(), t.how))
+            .collect();
+        assert_eq!(
+            tips,
+            [(r.tip_id.clone(), "opened"), (r2.tip_id.clone(), "joined")]
+        );
+        assert!(
+            case.history
+                .iter()
+                .any(|h| h.event == "tip_joined" && h.reason == r2.tip_id)
+        );
+
+        // An unknown case: a field error, nothing written.
+        let (r3, _) = reviewed(&t, &st, "工地上有几名工人说被限制离开，工资长期被扣。").await;
+        let before_cases = count(
+            &t,
+            "SELECT COUNT(*) FROM cases WHERE owner_unit_id = $1",
+            "psb",
+        )
+        .await;
+        match d
+            .decide(
+                &r3.tip_id,
+                &DecisionInput::JoinCase {
+                    case_id: "no-such-case".into(),
+                },
+            )
+            .await
+        {
+            Err(ServiceError::Invalid { field, code }) => {
+                assert_eq!((field, code.as_str()), ("case_id", "tip.case_id.unknown"));
+            }
+            other => panic!("expected a field error, got {other:?}"),
+        }
+        let t3 = d.get(&r3.tip_id).await.unwrap();
+        assert_eq!(t3.summary.state, "under_review");
+        assert!(t3.case_ref.is_none() && t3.summary.decision.is_none());
+
+        // A case of another unit: refused (audited), nothing written on either side.
+        let labour_case = t
+            .session("inv.labour")
+            .await
+            .cases()
+            .await
+            .unwrap()
+            .register_report(&fanguai_service::cases::NewCaseReport {
+                summary: "劳动监察发现工地扣押工人身份证件。".into(),
+                division: "430102".into(),
+                occurred_on: "2025-04-01".into(),
+                missing_person: false,
+            })
+            .await
+            .unwrap();
+        let events_before = count(
+            &t,
+            "SELECT COUNT(*) FROM case_events WHERE case_id = $1",
+            &labour_case.id,
+        )
+        .await;
+        let refusals_before = count(
+            &t,
+            "SELECT COUNT(*) FROM audit_events WHERE action = $1 AND outcome <> 'ok'",
+            "tip.join_case",
+        )
+        .await;
+        match d
+            .decide(
+                &r3.tip_id,
+                &DecisionInput::JoinCase {
+                    case_id: labour_case.id.clone(),
+                },
+            )
+            .await
+        {
+            Err(ServiceError::Invalid { field, code }) => {
+                assert_eq!((field, code.as_str()), ("case_id", "tip.case_id.refused"));
+            }
+            other => panic!("expected a field error, got {other:?}"),
+        }
+        let t3 = d.get(&r3.tip_id).await.unwrap();
+        assert_eq!(t3.summary.state, "under_review");
+        assert!(t3.case_ref.is_none());
+        assert_eq!(
+            count(
+                &t,
+                "SELECT COUNT(*) FROM case_events WHERE case_id = $1",
+                &labour_case.id
+            )
+            .await,
+            events_before
+        );
+        assert_eq!(
+            count(
+                &t,
+                "SELECT COUNT(*) FROM audit_events WHERE action = $1 AND outcome <> 'ok'",
+                "tip.join_case"
+            )
+            .await,
+            refusals_before + 1,
+            "the refusal is audited"
+        );
+        assert_eq!(
+            count(
+                &t,
+                "SELECT COUNT(*) FROM cases WHERE owner_unit_id = $1",
+                "psb"
+            )
+            .await,
+            before_cases
+        );
+
+        // A tip opens at most one case: deciding again is refused by the tip, no case added.
+        assert_eq!(
+            invalid(d.decide(&r.tip_id, &DecisionInput::OpenCase).await),
+            "tip.transition.not_allowed"
+        );
+        assert_eq!(
+            count(
+                &t,
+                "SELECT COUNT(*) FROM cases WHERE tip_id = $1",
+                &r.tip_id
+            )
+            .await,
+            1
+        );
+
+        // The tip refused a case is still open to a decision.
+        d.decide(&r3.tip_id, &DecisionInput::OpenCase)
+            .await
+            .unwrap();
+        assert_eq!(
+            count(
+                &t,
+                "SELECT COUNT(*) FROM cases WHERE tip_id = $1",
+                &r3.tip_id
+            )
+            .await,
+            1
+        );
+    }
+);
 
 both_backends!(demo_has_tips_in_every_state, |t| {
     t.user("investigator", "psb", "investigator").await;

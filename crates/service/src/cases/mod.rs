@@ -28,10 +28,7 @@ use fanguai_store::{Conn, units, users};
 use serde::{Deserialize, Serialize};
 
 pub use demo::seed_cases;
-pub use figures::{
-    CountView, FigureQuery, FiguresView, TipDecisionsView, TipFiguresView, VictimGroupView,
-    YearBefore,
-};
+pub use figures::{FigureQuery, FiguresView, VictimGroupView, YearBefore};
 pub use links::{LinkView, SeriesEdge, SeriesNode, SeriesView};
 pub use oversight::{
     InstructionView, KeyAreaStepView, KeyAreaView, NewKeyArea, NewOperation, NewSupervision,
@@ -162,6 +159,19 @@ pub struct CaseView {
     pub links: Vec<LinkView>,
     pub supervisions: Vec<SupervisionView>,
     pub operations: Vec<String>,
+    /// The tip this case was opened from, then the tips that joined it.
+    pub tips: Vec<CaseTipView>,
+}
+
+/// The history event written on a case when a tip joins it; its reason is the tip's id.
+pub(crate) const TIP_JOINED: &str = "tip_joined";
+
+/// A tip that opened or joined a case.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseTipView {
+    pub tip_id: String,
+    /// `opened` (the tip became this case) or `joined`.
+    pub how: &'static str,
 }
 
 /// A refusal of the state machine: its code, which the interface translates; the
@@ -373,11 +383,33 @@ impl CaseDesk {
     }
 
     async fn create(&self, report: &NewCaseReport, tip_id: Option<String>) -> Result<CaseSummary> {
+        self.may_open().await?;
+        let mut tx = self.app.store().begin().await?;
+        let row = self.create_in(&mut tx, report, tip_id).await?;
+        tx.commit().await?;
+        Ok(self.summary(&row, Sight::Full))
+    }
+
+    /// Asks the policy whether the actor may open a case in their unit; a refusal is
+    /// audited. Called before any write transaction, since the refusal is recorded in one.
+    pub(crate) async fn may_open(&self) -> Result<()> {
         if let Decision::Deny(r) = self.decide(&Action::OpenCase {
             unit: self.actor.unit_id.clone().into(),
         }) {
             return Err(self.refuse("case.open", "case", "", r).await);
         }
+        Ok(())
+    }
+
+    /// Writes a new case file inside the caller's transaction, so that a tip's decision
+    /// and the case it opens are committed together or not at all. The caller has
+    /// checked [`Self::may_open`].
+    pub(crate) async fn create_in(
+        &self,
+        c: &mut Conn,
+        report: &NewCaseReport,
+        tip_id: Option<String>,
+    ) -> Result<CaseRow> {
         let summary = report.summary.trim();
         let n = summary.chars().count();
         if !(10..=5000).contains(&n) {
@@ -396,9 +428,8 @@ impl CaseDesk {
         }
         let id = uuid::Uuid::now_v7().to_string();
         let now = self.app.now_ms();
-        let mut tx = self.app.store().begin().await?;
         let (key_id, key) =
-            crate::people::new_key(&mut tx, &self.app, &records::case_subject(&id)).await?;
+            crate::people::new_key(c, &self.app, &records::case_subject(&id)).await?;
         let row = CaseRow {
             id: id.clone(),
             owner_unit_id: self.actor.unit_id.clone(),
@@ -428,24 +459,37 @@ impl CaseDesk {
             created_at: now,
             updated_at: now,
         };
-        repo::insert(&mut tx, &row).await.map_err(|e| match e {
+        repo::insert(c, &row).await.map_err(|e| match e {
             fanguai_store::StoreError::Conflict { .. } if tip_id.is_some() => {
                 ServiceError::Conflict("this tip already became a case".into())
             }
             other => other.into(),
         })?;
-        repo::assign(&mut tx, &id, &self.actor.user_id, &self.actor.user_id, now).await?;
-        self.history(&mut tx, &id, "report", "", CaseStateKind::Reported.id(), "")
+        repo::assign(c, &id, &self.actor.user_id, &self.actor.user_id, now).await?;
+        self.history(c, &id, "report", "", CaseStateKind::Reported.id(), "")
             .await?;
-        links::propose_for(self, &mut tx, &row).await?;
+        links::propose_for(self, c, &row).await?;
         let detail = match &tip_id {
             Some(t) => format!("from tip {t}"),
             None => "report".to_owned(),
         };
-        self.audit(&mut tx, "case.register", "case", &id, detail)
+        self.audit(c, "case.register", "case", &id, detail).await?;
+        Ok(row)
+    }
+
+    /// Records on the case, inside the caller's transaction, that a tip joined it. The
+    /// caller has loaded the case through [`Self::writable`] in the same transaction.
+    pub(crate) async fn tip_joined(&self, c: &mut Conn, row: &CaseRow, tip_id: &str) -> Result<()> {
+        self.history(c, &row.id, TIP_JOINED, &row.state, &row.state, tip_id)
             .await?;
-        tx.commit().await?;
-        Ok(self.summary(&row, Sight::Full))
+        self.audit(
+            c,
+            "case.tip_joined",
+            "case",
+            &row.id,
+            format!("tip {tip_id}"),
+        )
+        .await
     }
 
     async fn history(
@@ -897,7 +941,21 @@ impl CaseDesk {
             .map(|r| r.unit_id)
             .collect();
         let mut history = Vec::new();
+        let mut tips: Vec<CaseTipView> = row
+            .tip_id
+            .iter()
+            .map(|t| CaseTipView {
+                tip_id: t.clone(),
+                how: "opened",
+            })
+            .collect();
         for e in repo::events(&mut tx, case_id).await? {
+            if e.event == TIP_JOINED && !tips.iter().any(|t| t.tip_id == e.reason) {
+                tips.push(CaseTipView {
+                    tip_id: e.reason.clone(),
+                    how: "joined",
+                });
+            }
             let actor = users::get(&mut tx, &e.actor_user_id)
                 .await?
                 .map_or_else(|| e.actor_user_id.clone(), |u| u.username);
@@ -976,6 +1034,7 @@ impl CaseDesk {
             links,
             supervisions,
             operations,
+            tips,
         };
         self.audit(
             &mut tx,

@@ -115,13 +115,13 @@ pub async fn seed_tips(app: &App, ctx: &RequestCtx) -> Result<usize> {
     };
     inv.decide(&ids[4], &no_action).await?;
     inv.decide(&ids[5], &DecisionInput::OpenCase).await?;
-    inv.decide(
-        &ids[6],
-        &DecisionInput::JoinCase {
-            case_id: "示例案件-2025-001".into(),
-        },
-    )
-    .await?;
+    let opened = inv
+        .get(&ids[5])
+        .await?
+        .case_ref
+        .ok_or_else(|| ServiceError::Internal("demo tip 6 opened no case".into()))?;
+    inv.decide(&ids[6], &DecisionInput::JoinCase { case_id: opened })
+        .await?;
     let refer = DecisionInput::Refer {
         to_unit: "labour".into(),
         reason: "示例：属劳动争议，移交劳动保障部门处理".into(),

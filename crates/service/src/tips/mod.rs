@@ -191,6 +191,13 @@ impl std::fmt::Debug for ReporterView {
     }
 }
 
+/// The case a decision opens or joins, written with the decision.
+enum CaseLink<'a> {
+    None,
+    Open,
+    Join(&'a str),
+}
+
 /// The decision an investigator records.
 #[derive(Debug, Clone)]
 pub enum DecisionInput {
@@ -680,11 +687,39 @@ impl TipDesk {
 
     /// Applies one event of the tip's state machine after the policy allowed triage.
     async fn transition(&self, id: &str, event: TipEvent, note: &str) -> Result<()> {
+        self.transition_linked(id, event, note, CaseLink::None)
+            .await
+    }
+
+    /// The case desk acting for the same person in the same request.
+    fn case_desk(&self) -> crate::cases::CaseDesk {
+        crate::cases::CaseDesk {
+            app: self.app.clone(),
+            actor: self.actor.clone(),
+            ctx: self.ctx.clone(),
+        }
+    }
+
+    /// Applies one event and, in the same transaction, opens or joins the case the
+    /// decision names: a decision is never stored without its case, nor a case without
+    /// its decision.
+    async fn transition_linked(
+        &self,
+        id: &str,
+        event: TipEvent,
+        note: &str,
+        link: CaseLink<'_>,
+    ) -> Result<()> {
         let mut c = self.app.store().conn().await?;
         let row = self.tip(&mut c, id).await?;
         drop(c);
         if !matches!(event, TipEvent::AcknowledgeReferral) {
             self.may_triage(&row).await?;
+        }
+        let cases = self.case_desk();
+        if matches!(link, CaseLink::Open) {
+            // Asked before the write transaction opens: a refusal is audited in its own.
+            cases.may_open().await?;
         }
         let mut tx = self.app.store().begin().await?;
         // Re-read inside the write transaction: another request may have moved the tip.
@@ -695,9 +730,64 @@ impl TipDesk {
             .state
             .apply(&event, &self.actor.policy(), ts(now))
             .map_err(transition_error)?;
+        // The case is checked once the tip may take the decision, so that a tip already
+        // decided says so rather than naming the case; nothing is written before.
+        let (mut tx, joined) = match link {
+            CaseLink::Join(case_id) => {
+                match cases.writable(tx, case_id, "tip.join_case").await {
+                    Ok((tx, case)) => (tx, Some(case)),
+                    Err(ServiceError::NotFound(_)) => {
+                        return Err(ServiceError::invalid("case_id", "tip.case_id.unknown"));
+                    }
+                    // The refusal is already audited; the form names the field.
+                    Err(ServiceError::Refused { .. }) => {
+                        return Err(ServiceError::invalid("case_id", "tip.case_id.refused"));
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            _ => (tx, None),
+        };
         let kind = event.kind().id();
-        store::save_transition(&mut tx, &self.app, &loaded, &next, &event, &self.actor, now)
-            .await?;
+        let opened = match (&link, &next) {
+            (CaseLink::Open, fanguai_domain::tips::TipState::Decided { .. }) => {
+                let report = crate::cases::NewCaseReport {
+                    summary: loaded.sealed.open_text(
+                        "what_happened",
+                        &loaded.row.id,
+                        &loaded.row.what_happened_enc,
+                    )?,
+                    division: loaded.row.division.clone(),
+                    occurred_on: loaded.row.occurred_date.clone(),
+                    missing_person: false,
+                };
+                Some(
+                    cases
+                        .create_in(&mut tx, &report, Some(loaded.row.id.clone()))
+                        .await?,
+                )
+            }
+            _ => None,
+        };
+        store::save_transition(
+            &mut tx,
+            &self.app,
+            &loaded,
+            &next,
+            &event,
+            &self.actor,
+            now,
+            opened.as_ref().map(|c| c.id.as_str()),
+        )
+        .await?;
+        if let Some(case) = &joined {
+            cases.tip_joined(&mut tx, case, &loaded.row.id).await?;
+        }
+        let note = match &opened {
+            Some(case) => format!("case {}", case.id),
+            None => note.to_owned(),
+        };
+        let note = note.as_str();
         store::history(
             &mut tx,
             &loaded.row.id,
@@ -836,7 +926,13 @@ impl TipDesk {
                 String::new(),
             ),
         };
-        self.transition(id, TipEvent::Decide(proposed), &note).await
+        let link = match input {
+            DecisionInput::OpenCase => CaseLink::Open,
+            DecisionInput::JoinCase { case_id } => CaseLink::Join(case_id.trim()),
+            _ => CaseLink::None,
+        };
+        self.transition_linked(id, TipEvent::Decide(proposed), &note, link)
+            .await
     }
 
     /// The second reviewer, a supervisor other than the proposer, approves no action.

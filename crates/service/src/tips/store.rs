@@ -393,7 +393,7 @@ pub(crate) struct Loaded {
     pub state: TipState,
     pub referral: Option<TipReferralRow>,
     pub pending_review: Option<NoActionReviewRow>,
-    sealed: Sealed,
+    pub sealed: Sealed,
 }
 
 fn corrupt(what: &str) -> ServiceError {
@@ -680,6 +680,7 @@ impl Loaded {
 }
 
 /// Writes the state the domain computed, with the side records its event implies.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn save_transition(
     c: &mut Conn,
     _app: &App,
@@ -688,6 +689,7 @@ pub(crate) async fn save_transition(
     event: &TipEvent,
     actor: &Actor,
     now: i64,
+    opened_case: Option<&str>,
 ) -> Result<()> {
     let mut row = loaded.row.clone();
     row.state = state_id(next.kind()).to_owned();
@@ -699,8 +701,10 @@ pub(crate) async fn save_transition(
         row.decision = Some(record.decision.id().to_owned());
         row.decided_by = Some(record.decided_by.as_str().to_owned());
         row.decided_at = Some(ms(record.decided_at));
-        if let TipDecision::JoinCase(case) = &record.decision {
-            row.case_ref = Some(case.as_str().to_owned());
+        match &record.decision {
+            TipDecision::JoinCase(case) => row.case_ref = Some(case.as_str().to_owned()),
+            TipDecision::OpenCase => row.case_ref = opened_case.map(str::to_owned),
+            _ => {}
         }
     }
     row.updated_at = now;
