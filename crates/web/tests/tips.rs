@@ -953,6 +953,47 @@ async fn json_api_for_tips(app: &TestApp) {
     }
 }
 
+/// Opening a case from a tip: the tip links to the case and the case to the tip; an
+/// unknown case to join is an error beside the case number.
+async fn open_case_links_the_tip_and_the_case(app: &TestApp) {
+    report(
+        app,
+        &valid_tip(
+            "火车站附近有人带着两个小女孩乞讨,孩子不像是他亲生的。",
+            "13600136000",
+        ),
+    )
+    .await;
+    let inv = app.signed_in("investigator").await;
+    let id = tip_ids(&inv).await.remove(0);
+    let me = user_id(app, "investigator").await;
+    inv.post_form(&format!("/tips/{id}/acknowledge"), &[("assignee", &me)])
+        .await;
+    inv.post_form(&format!("/tips/{id}/start-review"), &[])
+        .await;
+    let res = inv
+        .post_form(
+            &format!("/tips/{id}/decide"),
+            &[("decision", "join_case"), ("case_id", "no-such-case")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert_eq!(text_of(&res, "case_id-error"), "没有这个编号的案件。");
+    let res = inv
+        .post_form(&format!("/tips/{id}/decide"), &[("decision", "open_case")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = inv.get_page(&format!("/tips/{id}")).await;
+    page.assert_contains("data-state=\"decided\"");
+    let case_id = text_of(&page, "tip-case");
+    page.assert_contains(&format!("href=\"/cases/{case_id}\""));
+    let case = inv.get_page(&format!("/cases/{case_id}")).await;
+    assert_eq!(case.status, StatusCode::OK, "{}", case.body);
+    case.assert_contains(&format!("href=\"/tips/{id}\" data-case-tip=\"{id}\""));
+    case.assert_contains("据此立案");
+    case.assert_contains("火车站附近有人带着两个小女孩乞讨");
+}
+
 on_both_databases!(
     public_line_round_trip,
     form_errors_are_shown_beside_fields,
@@ -965,6 +1006,7 @@ on_both_databases!(
     overdue_tips_escalate_to_the_home_pages,
     staff_enter_tips_with_their_source,
     json_api_for_tips,
+    open_case_links_the_tip_and_the_case,
 );
 
 /// Submissions are limited per address with a localized 429; invalid ones do not count,
@@ -1042,6 +1084,8 @@ fn every_tip_code_and_label_has_text_in_both_languages() {
         "tip.assignee.unknown",
         "tip.assignee.not_investigator",
         "tip.case_id.invalid",
+        "tip.case_id.unknown",
+        "tip.case_id.refused",
         "tip.decision.unknown",
         "unit.unknown",
     ]);

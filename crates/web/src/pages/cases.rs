@@ -118,6 +118,7 @@ fn event_label(tr: &Tr, id: &str) -> String {
         "transfer_for_prosecution" => tr.t("case-event-prosecution"),
         "withdraw" => tr.t("case-event-withdraw"),
         "transfer_jurisdiction" => tr.t("case-event-transfer"),
+        "tip_joined" => tr.t("case-event-tip-joined"),
         other => other.to_owned(),
     }
 }
@@ -479,6 +480,8 @@ struct DetailPage {
     identifiers: Vec<(String, String)>,
     history: Vec<HistoryLine>,
     links: Vec<LinkLine>,
+    /// The tips that opened or joined the case: id and how, translated.
+    tips: Vec<(String, String)>,
     supervisions: Vec<SupervisionView>,
     operations: Vec<(String, String)>,
     can_write: bool,
@@ -642,6 +645,18 @@ async fn detail_page(
                     (Some(by), Some(r)) => format!("{by}: {r}"),
                     _ => String::new(),
                 },
+            })
+            .collect(),
+        tips: v
+            .tips
+            .iter()
+            .map(|t| {
+                let how = if t.how == "opened" {
+                    tr.t("case-tip-opened")
+                } else {
+                    tr.t("case-tip-joined")
+                };
+                (t.tip_id.clone(), how)
             })
             .collect(),
         supervisions: v.supervisions.clone(),
