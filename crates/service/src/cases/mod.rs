@@ -28,7 +28,10 @@ use fanguai_store::{Conn, units, users};
 use serde::{Deserialize, Serialize};
 
 pub use demo::seed_cases;
-pub use figures::{FigureQuery, FiguresView, VictimGroupView, YearBefore};
+pub use figures::{
+    CountView, FigureQuery, FiguresView, TipDecisionsView, TipFiguresView, VictimGroupView,
+    YearBefore,
+};
 pub use links::{LinkView, SeriesEdge, SeriesNode, SeriesView};
 pub use oversight::{
     InstructionView, KeyAreaStepView, KeyAreaView, NewKeyArea, NewOperation, NewSupervision,

@@ -284,3 +284,23 @@ invalid-purpose-too_short = State the purpose in a few words (at least 4 charact
 invalid-purpose-too_long = The purpose has at most 500 characters.
 invalid-purpose-control = The purpose contains control characters.
 invalid-purpose-no_words = State the purpose in words.
+
+## Tip figures, beside the case figures
+tips-figures-title = Tips (举报线索)
+tips-figures-received = Tips received
+tips-figures-by-source = By how they came in
+tips-figures-by-urgency = By urgency
+tips-figures-by-decision = By decision (as of now)
+tips-figures-undecided = Not decided yet
+tips-figures-ack = Acknowledgement
+tips-figures-ack-on-time = Acknowledged in time
+tips-figures-ack-late = Acknowledged late
+tips-figures-unack-overdue = Not acknowledged, deadline passed
+tips-figures-unack-in-time = Not acknowledged, still in time
+tips-figures-overdue-share = Late or overdue
+tips-figures-actionable-share = Opened or joined a case, of those decided
+tips-figures-median-ack = Median time to acknowledge
+tips-figures-p90-ack = 90th percentile time to acknowledge
+tips-figures-minutes = { $minutes } min
+tips-figures-count = Tips
+tips-figures-note = Counts the tips received in the period; decisions and acknowledgement are as they stand now. Times run from receipt to acknowledgement.

@@ -284,3 +284,23 @@ invalid-purpose-too_short = 请用几句话说明目的(至少 4 个字)。
 invalid-purpose-too_long = 目的最多 500 个字符。
 invalid-purpose-control = 目的中含有控制字符。
 invalid-purpose-no_words = 请用文字说明目的。
+
+## 线索统计（与案件统计并列）
+tips-figures-title = 举报线索
+tips-figures-received = 收到线索
+tips-figures-by-source = 按来源
+tips-figures-by-urgency = 按紧急程度
+tips-figures-by-decision = 按处理决定（截至目前）
+tips-figures-undecided = 尚未决定
+tips-figures-ack = 签收
+tips-figures-ack-on-time = 按时签收
+tips-figures-ack-late = 超时签收
+tips-figures-unack-overdue = 未签收且已超时
+tips-figures-unack-in-time = 未签收，尚在时限内
+tips-figures-overdue-share = 超时或逾期比例
+tips-figures-actionable-share = 已决定中立案或并案的比例
+tips-figures-median-ack = 签收用时中位数
+tips-figures-p90-ack = 签收用时第90百分位
+tips-figures-minutes = { $minutes } 分钟
+tips-figures-count = 条数
+tips-figures-note = 统计期内收到的线索；处理决定和签收情况以当前为准。用时自收到起至签收止。

@@ -16,7 +16,7 @@ use fanguai_domain::cases::{
 };
 use fanguai_service::cases::{
     FigureQuery, FiguresView, KeyAreaView, NewKeyArea, NewOperation, NewSupervision,
-    OperationView, SearchHit, SeriesView, SupervisionView,
+    OperationView, SearchHit, SeriesView, SupervisionView, TipFiguresView,
 };
 use fanguai_service::{
     CaseDesk, CaseSummary, CaseView, ClassificationInput, NewCasePerson, NewCaseReport,
@@ -1105,14 +1105,139 @@ struct FiguresPage {
     registered_change: String,
     solved_change: String,
     rate_change: String,
+    tips: Option<TipSection>,
     error: Option<String>,
+}
+
+/// One labelled figure of the tips section; `id` names the cell for tests and scripts.
+struct FigureRow {
+    id: String,
+    label: String,
+    value: String,
+}
+
+struct TipSection {
+    summary: Vec<FigureRow>,
+    sources: Vec<FigureRow>,
+    urgencies: Vec<FigureRow>,
+    decisions: Vec<FigureRow>,
+    acknowledgement: Vec<FigureRow>,
+}
+
+fn tip_section(chrome: &Chrome, f: &TipFiguresView) -> TipSection {
+    let row = |id: &str, label: String, value: String| FigureRow {
+        id: format!("tipfig-{id}"),
+        label,
+        value,
+    };
+    let percent = |p: Option<f64>| p.map_or_else(|| "—".to_owned(), |p| format!("{p:.1}%"));
+    let minutes = |m: Option<i64>| {
+        m.map_or_else(|| "—".to_owned(), |m| chrome.t1("tips-figures-minutes", "minutes", m))
+    };
+    let d = &f.decisions;
+    TipSection {
+        summary: vec![row(
+            "received",
+            chrome.t("tips-figures-received"),
+            f.received.to_string(),
+        )],
+        sources: f
+            .by_source
+            .iter()
+            .map(|c| {
+                row(
+                    &format!("source-{}", c.key),
+                    chrome.t(&format!("tips-source-{}", c.key)),
+                    c.count.to_string(),
+                )
+            })
+            .collect(),
+        urgencies: f
+            .by_urgency
+            .iter()
+            .map(|c| {
+                row(
+                    &format!("urgency-{}", c.key),
+                    chrome.t(&format!("tips-urgency-{}", c.key)),
+                    c.count.to_string(),
+                )
+            })
+            .collect(),
+        decisions: [
+            ("open_case", d.open_case),
+            ("join_case", d.join_case),
+            ("refer", d.refer),
+            ("no_action", d.no_action),
+        ]
+        .into_iter()
+        .map(|(k, n)| {
+            row(
+                &format!("decision-{k}"),
+                chrome.t(&format!("tips-decision-{k}")),
+                n.to_string(),
+            )
+        })
+        .chain(std::iter::once(row(
+            "undecided",
+            chrome.t("tips-figures-undecided"),
+            d.undecided.to_string(),
+        )))
+        .collect(),
+        acknowledgement: vec![
+            row(
+                "ack-on-time",
+                chrome.t("tips-figures-ack-on-time"),
+                f.acknowledged_on_time.to_string(),
+            ),
+            row(
+                "ack-late",
+                chrome.t("tips-figures-ack-late"),
+                f.acknowledged_late.to_string(),
+            ),
+            row(
+                "unack-overdue",
+                chrome.t("tips-figures-unack-overdue"),
+                f.unacknowledged_overdue.to_string(),
+            ),
+            row(
+                "unack-in-time",
+                chrome.t("tips-figures-unack-in-time"),
+                f.unacknowledged_in_time.to_string(),
+            ),
+            row(
+                "overdue-share",
+                chrome.t("tips-figures-overdue-share"),
+                percent(f.overdue_share_percent),
+            ),
+            row(
+                "actionable-share",
+                chrome.t("tips-figures-actionable-share"),
+                percent(f.actionable_share_percent),
+            ),
+            row(
+                "median-ack",
+                chrome.t("tips-figures-median-ack"),
+                minutes(f.median_ack_minutes),
+            ),
+            row(
+                "p90-ack",
+                chrome.t("tips-figures-p90-ack"),
+                minutes(f.p90_ack_minutes),
+            ),
+        ],
+    }
 }
 
 pub async fn figures(signed: Signed, Query(q): Query<FigureQuery>) -> Result<Response, WebError> {
     let desk = signed.session.cases().await?;
     let chrome = Chrome::new(&signed.ctx);
-    match desk.figures(&q).await {
-        Ok(f) => {
+    let both = match desk.figures(&q).await {
+        Ok(f) => desk.tip_figures(&q).await.map(|t| (f, t)),
+        Err(e) => Err(e),
+    };
+    match both {
+        Ok((f, t)) => {
+            let tips = Some(tip_section(&chrome, &t));
             let rate = f
                 .clearance_rate_percent
                 .map_or_else(|| "—".to_owned(), |r| format!("{r:.1}%"));
@@ -1133,6 +1258,7 @@ pub async fn figures(signed: Signed, Query(q): Query<FigureQuery>) -> Result<Res
                 solved_change: signed_change(f.solved_change),
                 previous_rate,
                 rate_change,
+                tips,
                 query: q,
                 figures: Some(f),
                 rate,
@@ -1155,6 +1281,7 @@ pub async fn figures(signed: Signed, Query(q): Query<FigureQuery>) -> Result<Res
                     registered_change: String::new(),
                     solved_change: String::new(),
                     rate_change: String::new(),
+                    tips: None,
                     error: Some(message),
                     chrome,
                 },

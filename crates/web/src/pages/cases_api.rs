@@ -8,7 +8,9 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{get, post, put},
 };
-use fanguai_service::cases::{FigureQuery, NewKeyArea, NewOperation, NewSupervision};
+use fanguai_service::cases::{
+    FigureQuery, NewKeyArea, NewOperation, NewSupervision, TipFiguresView,
+};
 use fanguai_service::{
     CaseSummary, ClassificationInput, NewCasePerson, NewCaseReport, NewIdentifier,
     PersonStatus, TransitionInput,
@@ -28,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/cases", get(list).post(create))
         .route("/v1/cases/search", post(search))
         .route("/v1/cases/figures", get(figures))
+        .route("/v1/tips/figures", get(tip_figures))
         .route("/v1/cases/key-areas", get(key_areas).post(add_key_area))
         .route("/v1/cases/key-areas/{id}/advance", post(advance_key_area))
         .route("/v1/cases/operations", get(operations).post(add_operation))
@@ -52,13 +55,14 @@ pub fn routes() -> Router<AppState> {
 
 #[derive(Debug, OpenApi)]
 #[openapi(
-    paths(list, create, search, figures, key_areas, add_key_area, advance_key_area, operations,
+    paths(list, create, search, figures, tip_figures, key_areas, add_key_area, advance_key_area, operations,
           add_operation, supervisions, open_supervision, instruct, raise_supervision,
         conclude_supervision, add_gang, break_up_gang, review_link, get_case, series,
           transition, classify, add_person, person_status, add_identifier, assign, refer, attach),
     components(schemas(CaseSummaryDto, NewCaseDto, TransitionDto, ClassificationDto, PersonDto,
           PersonStatusDto, IdentifierDto, AssignDto, ReferDto, ReviewDto, SearchDto, AttachDto,
-          KeyAreaDto, AdvanceDto, OperationDto, SupervisionDto, InstructionDto, RaiseDto, GangDto, BreakUpDto, ViewDto)),
+          KeyAreaDto, AdvanceDto, OperationDto, SupervisionDto, InstructionDto, RaiseDto, GangDto, BreakUpDto, ViewDto,
+          TipFiguresDto, CountDto, TipDecisionsDto)),
     tags((name = "cases", description = "Criminal cases (案件): lifecycle, people, serial links, key areas, special operations, supervision and figures"))
 )]
 pub struct CasesApi;
@@ -355,6 +359,109 @@ pub async fn figures(signed: Signed, Query(p): Query<FigureParams>) -> Result<Re
         area: p.area.unwrap_or_default(),
     };
     Ok(view(signed.session.cases().await?.figures(&q).await?)?.into_response())
+}
+
+/// Figures of the tips received in a period and area; counts only.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TipFiguresDto {
+    /// First day, `YYYY-MM-DD` (the city's days, UTC+8).
+    pub from: String,
+    /// Last day, included.
+    pub to: String,
+    /// The unit counted; `null`: the whole city.
+    pub unit: Option<String>,
+    /// The division code prefix counted; `null`: all.
+    pub area: Option<String>,
+    pub received: u64,
+    /// By source id (`public_web_form`, `phone_line`, …).
+    pub by_source: Vec<CountDto>,
+    /// By urgency (`urgent`, `normal`).
+    pub by_urgency: Vec<CountDto>,
+    /// What became of the tips received in the period, as of now.
+    pub decisions: TipDecisionsDto,
+    pub acknowledged_on_time: u64,
+    pub acknowledged_late: u64,
+    pub unacknowledged_overdue: u64,
+    pub unacknowledged_in_time: u64,
+    /// (Late + overdue) ÷ received, per cent; `null` when nothing was received.
+    pub overdue_share_percent: Option<f64>,
+    /// (Opened + joined a case) ÷ decided, per cent; `null` when nothing was decided.
+    pub actionable_share_percent: Option<f64>,
+    /// Median receipt-to-acknowledgement time, whole minutes.
+    pub median_ack_minutes: Option<i64>,
+    /// 90th percentile (nearest rank) of that time, whole minutes.
+    pub p90_ack_minutes: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CountDto {
+    pub key: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TipDecisionsDto {
+    pub open_case: u64,
+    pub join_case: u64,
+    pub refer: u64,
+    pub no_action: u64,
+    pub undecided: u64,
+}
+
+impl From<TipFiguresView> for TipFiguresDto {
+    fn from(v: TipFiguresView) -> Self {
+        let list = |l: Vec<fanguai_service::cases::CountView>| {
+            l.into_iter()
+                .map(|c| CountDto {
+                    key: c.key,
+                    count: c.count,
+                })
+                .collect()
+        };
+        TipFiguresDto {
+            from: v.from,
+            to: v.to,
+            unit: v.unit,
+            area: v.area,
+            received: v.received,
+            by_source: list(v.by_source),
+            by_urgency: list(v.by_urgency),
+            decisions: TipDecisionsDto {
+                open_case: v.decisions.open_case,
+                join_case: v.decisions.join_case,
+                refer: v.decisions.refer,
+                no_action: v.decisions.no_action,
+                undecided: v.decisions.undecided,
+            },
+            acknowledged_on_time: v.acknowledged_on_time,
+            acknowledged_late: v.acknowledged_late,
+            unacknowledged_overdue: v.unacknowledged_overdue,
+            unacknowledged_in_time: v.unacknowledged_in_time,
+            overdue_share_percent: v.overdue_share_percent,
+            actionable_share_percent: v.actionable_share_percent,
+            median_ack_minutes: v.median_ack_minutes,
+            p90_ack_minutes: v.p90_ack_minutes,
+        }
+    }
+}
+
+/// Tip figures per period and area: received, by source, urgency and decision,
+/// acknowledged on time or late, median and 90th percentile time to acknowledge. The
+/// same readers as the case figures.
+#[utoipa::path(get, path = "/api/v1/tips/figures", tag = "tips", params(FigureParams),
+    responses((status = 200, body = TipFiguresDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn tip_figures(
+    signed: Signed,
+    Query(p): Query<FigureParams>,
+) -> Result<Response, WebError> {
+    let q = FigureQuery {
+        from: p.from.unwrap_or_default(),
+        to: p.to.unwrap_or_default(),
+        unit: p.unit.unwrap_or_default(),
+        area: p.area.unwrap_or_default(),
+    };
+    let v = signed.session.cases().await?.tip_figures(&q).await?;
+    Ok(AxumJson(TipFiguresDto::from(v)).into_response())
 }
 
 /// Key areas with their rectification status.
