@@ -40,13 +40,13 @@ mod users;
 
 pub use account::AccountDesk;
 pub use app::{App, ServiceConfig};
-pub use cases::{
-    CaseDesk, CaseSummary, CaseView, ClassificationInput, FigureQuery, FiguresView, NewCasePerson,
-    NewCaseReport, NewIdentifier, NewKeyArea, NewOperation, NewSupervision, PersonStatus, PersonView,
-    SeriesView, TransitionInput,
-};
 pub use audit_log::{AuditDesk, AuditEventView, AuditPage, AuditQuery, ChainStatus, verify_chain};
 pub use auth::{Enrolment, LoginOutcome, Session, SessionToken, Stage};
+pub use cases::{
+    CaseDesk, CaseSummary, CaseView, ClassificationInput, FigureQuery, FiguresView, NewCasePerson,
+    NewCaseReport, NewIdentifier, NewKeyArea, NewOperation, NewSupervision, PersonStatus,
+    PersonView, SeriesView, TransitionInput,
+};
 pub use ctx::{ActorView, Lang, RequestCtx};
 pub use directory::{DirectoryDesk, MemberView, UnitView};
 pub use error::{AuthFailure, ServiceError};
