@@ -6,101 +6,20 @@
 //! `FANGUAI_SKIP_BROWSER=1` says to skip it.
 
 mod common;
-
-use std::{
-    path::PathBuf,
-    process::{Child, Command, Stdio},
-    time::Duration,
-};
+#[path = "common/browser.rs"]
+mod browser;
 
 use common::{Backend, TestApp, code_for};
-use fantoccini::{ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
-
-struct Driver {
-    child: Child,
-    url: String,
-    profile: tempfile::TempDir,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn first_file(paths: &[&str]) -> Option<PathBuf> {
-    paths.iter().map(PathBuf::from).find(|p| p.is_file())
-}
-
-async fn start_driver(path: &PathBuf) -> Driver {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(path)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("starting {}: {e}", path.display()));
-    let driver = Driver {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-        profile: tempfile::tempdir().expect("a browser profile folder"),
-    };
-    let http = reqwest::Client::new();
-    for _ in 0..400 {
-        if let Ok(r) = http.get(format!("{}/status", driver.url)).send().await
-            && r.status().is_success()
-        {
-            return driver;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("chromedriver did not answer on {}", driver.url);
-}
+use fantoccini::Locator;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_investigator_registers_and_accepts_a_case_on_a_phone() {
-    let skip = std::env::var("FANGUAI_SKIP_BROWSER").is_ok_and(|v| v == "1");
-    let chromedriver = std::env::var("CHROMEDRIVER")
-        .ok()
-        .map(PathBuf::from)
-        .filter(|p| p.is_file())
-        .or_else(|| first_file(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]));
-    let chromium = first_file(&["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]);
-    let (Some(chromedriver), Some(chromium)) = (chromedriver, chromium) else {
-        if skip {
-            eprintln!("browser test skipped: FANGUAI_SKIP_BROWSER=1 and chromedriver/chromium are not installed");
-            return;
-        }
-        panic!("the browser test needs chromedriver and chromium; set FANGUAI_SKIP_BROWSER=1 to skip it");
+    let Some((driver, client)) = browser::headless(390, 844).await else {
+        return;
     };
     let app = TestApp::start(Backend::Sqlite, TestApp::config())
         .await
         .expect("SQLite is always available");
-    let driver = start_driver(&chromedriver).await;
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": chromium,
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=390,844",
-                format!("--user-data-dir={}", driver.profile.path().display()),
-            ]
-        }),
-    );
-    let client = ClientBuilder::new(HttpConnector::new())
-        .capabilities(caps)
-        .connect(&driver.url)
-        .await
-        .expect("a WebDriver session in headless Chromium");
 
     let result = async {
         let acc = app.account("investigator").clone();
