@@ -341,11 +341,8 @@ async fn guard_body(
     ctx: &RequestContext,
     req: Request,
 ) -> Result<Request, WebError> {
-    let limit = if crate::public::takes_uploads(&ctx.path) {
-        state.config().report_body_limit
-    } else {
-        state.config().body_limit
-    };
+    let limit = crate::public::upload_limit(&ctx.path, state.config().report_body_limit)
+        .unwrap_or(state.config().body_limit);
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)

@@ -881,15 +881,23 @@ async fn json_api_for_tips(app: &TestApp) {
             && fields.contains(&"people_at_risk"),
         "{fields:?}"
     );
-    let ok = send(
-        "/api/v1/public/tips",
+    // Photos travel as base64: a damaged encoding names the photo, a GIF is refused.
+    let tip_with = |photos: Vec<String>| {
         serde_json::json!({
             "what_happened": "在高速服务区看到一辆货车车厢里有人在拍打求救。",
             "division": "430212", "date": today(), "immediate_danger": true,
-            "people_at_risk": [{"count": "3", "sex": "unknown", "age_band": "unknown"}]
-        }),
-    )
-    .await;
+            "people_at_risk": [{"count": "3", "sex": "unknown", "age_band": "unknown"}],
+            "photos": photos
+        })
+    };
+    let damaged = send("/api/v1/public/tips", tip_with(vec!["not base64!".into()])).await;
+    assert_eq!(damaged.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", damaged.body);
+    assert_eq!(damaged.json()["errors"][0]["field"], "photos[0]");
+    let gif = data_encoding::BASE64.encode(b"GIF89a\x01\x00\x01\x00");
+    let refused = send("/api/v1/public/tips", tip_with(vec![gif])).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert_eq!(refused.json()["error"]["field"], "photos");
+    let ok = send("/api/v1/public/tips", tip_with(vec![data_encoding::BASE64.encode(&png())])).await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
     let receipt = ok.json();
     assert_eq!(receipt["urgency"], "urgent");
@@ -928,6 +936,7 @@ async fn json_api_for_tips(app: &TestApp) {
     assert_eq!(list[0]["state"], "received");
     let one = inv.get_json(&format!("/api/v1/tips/{id}")).await.json();
     assert_eq!(one["additions"][0], "货车是蓝色的");
+    assert_eq!(one["photo_ids"].as_array().map(Vec::len), Some(1), "{one}");
     assert!(
         one["actions"]
             .as_array()

@@ -128,6 +128,12 @@ async fn tip_followed_to_a_referral(app: &TestApp) {
     .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
     assert_eq!(error_field(&bad), "source_detail");
+    // Photos go as base64; a damaged one is named under the tip.
+    let mut with_photo = tip_body("学校老师发现一名学生长期缺课,家长说孩子被亲戚带去外地打工。", "13700137000");
+    with_photo["photos"] = json!(["%%%"]);
+    let bad = post(&inv, "/api/v1/tips", json!({"source": "phone_line", "tip": with_photo})).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert_eq!(error_field(&bad), "tip.photos[0]");
 
     let first = enter(
         &inv,

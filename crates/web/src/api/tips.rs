@@ -30,7 +30,8 @@ use crate::{
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/v1/tips", get(list_tips).post(enter_tip))
+        // Bodies with photos were already read within the upload limit by the CSRF guard.
+        .route("/v1/tips", get(list_tips).post(enter_tip).layer(axum::extract::DefaultBodyLimit::disable()))
         .route("/v1/tips/referrals", get(referrals))
         .route("/v1/tips/{id}", get(get_tip))
         .route("/v1/tips/{id}/duplicates", get(duplicates))
@@ -45,7 +46,8 @@ pub fn routes() -> Router<AppState> {
             post(acknowledge_referral),
         )
         .route("/v1/tips/{id}/reveal", post(reveal))
-        .route("/v1/public/tips", post(submit_public_tip))
+        // The body was already read within the upload limit by the CSRF guard.
+        .route("/v1/public/tips", post(submit_public_tip).layer(axum::extract::DefaultBodyLimit::disable()))
         .route("/v1/public/tips/status", post(public_tip_status))
         .route("/v1/public/tips/information", post(add_public_information))
 }
@@ -238,7 +240,7 @@ pub struct ContactRequest {
     pub phone: String,
 }
 
-/// A public tip, with the same rules as the web form (photos only through the form).
+/// A public tip, with the same rules as the web form.
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct PublicTipRequest {
@@ -259,6 +261,9 @@ pub struct PublicTipRequest {
     pub child_involved: bool,
     pub immediate_danger: bool,
     pub contact: ContactRequest,
+    /// Up to 5 photos, each the standard base64 of a JPEG, PNG or WebP file of at most
+    /// 5 MiB; location and other metadata are removed before storage.
+    pub photos: Vec<String>,
 }
 
 impl From<PublicTipRequest> for PublicTipForm {
@@ -364,6 +369,29 @@ fn rate_limited(RetryAfter(wait): RetryAfter) -> WebError {
     e
 }
 
+/// Photos of a JSON request, decoded from base64; a damaged one is a 422 naming it.
+/// The service checks type, size and count, and strips metadata.
+#[allow(clippy::result_large_err)]
+fn decode_photos(
+    ctx: &RequestContext,
+    encoded: &mut Vec<String>,
+    prefix: &str,
+) -> Result<Vec<fanguai_service::PhotoUpload>, Response> {
+    std::mem::take(encoded)
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            data_encoding::BASE64
+                .decode(p.trim().as_bytes())
+                .map(|bytes| fanguai_service::PhotoUpload { bytes })
+                .map_err(|_| {
+                    let problem = (format!("{prefix}photos[{i}]"), "tip.photo.malformed".to_owned());
+                    field_errors(ctx, std::iter::once(problem))
+                })
+        })
+        .collect()
+}
+
 /// Submits a tip to the police without logging in. Rate limited per client address.
 #[utoipa::path(post, path = "/api/v1/public/tips", tag = "public", request_body = PublicTipRequest,
     params(("X-CSRF-Token" = String, Header, description = "the value of the fg_csrf cookie")),
@@ -371,16 +399,20 @@ fn rate_limited(RetryAfter(wait): RetryAfter) -> WebError {
 pub async fn submit_public_tip(
     State(state): State<AppState>,
     ctx: RequestContext,
-    Json(body): Json<PublicTipRequest>,
+    Json(mut body): Json<PublicTipRequest>,
 ) -> Result<Response, WebError> {
     let limiter = state.report_limiter();
     limiter.check(ctx.ip).map_err(rate_limited)?;
     let desk = state.app().public_tips(&ctx.service);
+    let photos = match decode_photos(&ctx, &mut body.photos, "") {
+        Ok(p) => p,
+        Err(response) => return Ok(response),
+    };
     let tip = match desk.validate(&PublicTipForm::from(body)) {
         Ok(t) => t,
         Err(e) => return Ok(form_errors(&ctx, &e)),
     };
-    let receipt = desk.submit(&tip, &[]).await?;
+    let receipt = desk.submit(&tip, &photos).await?;
     limiter.spend(ctx.ip);
     Ok((
         StatusCode::CREATED,
@@ -483,7 +515,7 @@ pub struct StaffTipReceiptDto {
 }
 
 /// Enters a tip received by phone, in person, by letter, from a mandatory reporter,
-/// another unit or another region (photos only through the web form). Police staff
+/// another unit or another region, with photos as in the public request. Police staff
 /// enter it for their own unit; other units' staff hand it to the police.
 #[utoipa::path(post, path = "/api/v1/tips", tag = "tips", request_body = StaffTipRequest,
     params(("X-CSRF-Token" = String, Header, description = "the session's CSRF token")),
@@ -491,9 +523,13 @@ pub struct StaffTipReceiptDto {
               (status = 422, body = FormErrorsDto)))]
 pub async fn enter_tip(
     signed: Signed,
-    Json(body): Json<StaffTipRequest>,
+    Json(mut body): Json<StaffTipRequest>,
 ) -> Result<Response, WebError> {
     let desk = signed.session.tips().await?;
+    let photos = match decode_photos(&signed.ctx, &mut body.tip.photos, "tip.") {
+        Ok(p) => p,
+        Err(response) => return Ok(response),
+    };
     let source = parse_source(&body.source, &body.source_detail);
     let tip = desk.validate(&PublicTipForm::from(body.tip));
     let (source, tip) = match (source, tip) {
@@ -516,7 +552,7 @@ pub async fn enter_tip(
             return Ok(field_errors(&signed.ctx, problems.into_iter()));
         }
     };
-    let receipt = desk.enter(&source, &tip, &[]).await?;
+    let receipt = desk.enter(&source, &tip, &photos).await?;
     Ok((
         StatusCode::CREATED,
         AxumJson(StaffTipReceiptDto {
