@@ -1057,6 +1057,9 @@ async fn public_submissions_are_rate_limited_per_address() {
     assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(page.headers.contains_key("retry-after"));
     page.assert_contains("请等几分钟后再试");
+    // The public hears the public line's footer, not the staff warning.
+    page.assert_contains("您可以匿名举报");
+    assert!(!page.body.contains("仅限授权人员"), "{}", page.body);
     // Staff work from the same address goes on.
     let inv = app.signed_in("investigator").await;
     assert_eq!(inv.get_page("/tips").await.status, StatusCode::OK);
