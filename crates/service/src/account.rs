@@ -64,14 +64,8 @@ impl AccountDesk {
                 &self.app,
                 &self.ctx,
                 Some(&self.actor),
-                Event {
-                    action: "account.change_password",
-                    record_type: "user",
-                    record_id: &u.id,
-                    outcome: "failed",
-                    detail: "wrong current password".into(),
-                    ..Default::default()
-                },
+                Event::user("account.change_password", &u.id, "failed")
+                    .with_detail("wrong current password"),
             )
             .await?;
             tx.commit().await?;
@@ -103,13 +97,7 @@ impl AccountDesk {
             &self.app,
             &self.ctx,
             Some(&self.actor),
-            Event {
-                action: "account.change_password",
-                record_type: "user",
-                record_id: &u.id,
-                outcome: "ok",
-                ..Default::default()
-            },
+            Event::user("account.change_password", &u.id, "ok"),
         )
         .await?;
         tx.commit().await?;
@@ -131,13 +119,7 @@ impl AccountDesk {
             &self.app,
             &self.ctx,
             Some(&self.actor),
-            Event {
-                action: "account.reenrol_started",
-                record_type: "user",
-                record_id: &u.id,
-                outcome: "ok",
-                ..Default::default()
-            },
+            Event::user("account.reenrol_started", &u.id, "ok"),
         )
         .await?;
         tx.commit().await?;
@@ -160,14 +142,7 @@ impl AccountDesk {
                 &self.app,
                 &self.ctx,
                 Some(&self.actor),
-                Event {
-                    action: "account.reenrol",
-                    record_type: "user",
-                    record_id: &u.id,
-                    outcome: "failed",
-                    detail: "wrong code".into(),
-                    ..Default::default()
-                },
+                Event::user("account.reenrol", &u.id, "failed").with_detail("wrong code"),
             )
             .await?;
             tx.commit().await?;
@@ -184,13 +159,7 @@ impl AccountDesk {
             &self.app,
             &self.ctx,
             Some(&self.actor),
-            Event {
-                action: "account.reenrol",
-                record_type: "user",
-                record_id: &u.id,
-                outcome: "ok",
-                ..Default::default()
-            },
+            Event::user("account.reenrol", &u.id, "ok"),
         )
         .await?;
         tx.commit().await?;

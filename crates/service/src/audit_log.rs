@@ -23,6 +23,24 @@ pub(crate) struct Event<'a> {
     pub detail: String,
 }
 
+impl<'a> Event<'a> {
+    /// An event about one staff account, the subject of most sign-in and admin events.
+    pub fn user(action: &'a str, user_id: &'a str, outcome: &'a str) -> Self {
+        Event {
+            action,
+            record_type: "user",
+            record_id: user_id,
+            outcome,
+            ..Default::default()
+        }
+    }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = detail.into();
+        self
+    }
+}
+
 /// The canonical bytes of an event: every field but the hashes, length-prefixed so that
 /// moving text from one field to the next changes the hash.
 pub(crate) fn canonical(row: &AuditEventRow) -> Vec<u8> {

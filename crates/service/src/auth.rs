@@ -284,14 +284,7 @@ impl App {
                 self,
                 ctx,
                 Some(&actor),
-                Event {
-                    action: "auth.login",
-                    record_type: "user",
-                    record_id: &user.id,
-                    outcome: "refused",
-                    detail: "account locked".into(),
-                    ..Default::default()
-                },
+                Event::user("auth.login", &user.id, "refused").with_detail("account locked"),
             )
             .await?;
             tx.commit().await?;
@@ -312,14 +305,7 @@ impl App {
                 self,
                 ctx,
                 Some(&actor),
-                Event {
-                    action: "auth.login",
-                    record_type: "user",
-                    record_id: &user.id,
-                    outcome: "refused",
-                    detail: "account disabled".into(),
-                    ..Default::default()
-                },
+                Event::user("auth.login", &user.id, "refused").with_detail("account disabled"),
             )
             .await?;
             tx.commit().await?;
@@ -534,14 +520,7 @@ impl App {
             self,
             ctx,
             Some(&actor_of(&user, true)),
-            Event {
-                action: "auth.login",
-                record_type: "user",
-                record_id: &user.id,
-                outcome: "ok",
-                detail: "password and TOTP".into(),
-                ..Default::default()
-            },
+            Event::user("auth.login", &user.id, "ok").with_detail("password and TOTP"),
         )
         .await?;
         tx.commit().await?;
@@ -568,13 +547,7 @@ impl App {
                     self,
                     ctx,
                     Some(&actor_of(&user, false)),
-                    Event {
-                        action: "auth.enrolment_started",
-                        record_type: "user",
-                        record_id: &user.id,
-                        outcome: "ok",
-                        ..Default::default()
-                    },
+                    Event::user("auth.enrolment_started", &user.id, "ok"),
                 )
                 .await?;
                 s
@@ -630,13 +603,7 @@ impl App {
             self,
             ctx,
             Some(&actor_of(&user, true)),
-            Event {
-                action: "auth.enrolled",
-                record_type: "user",
-                record_id: &user.id,
-                outcome: "ok",
-                ..Default::default()
-            },
+            Event::user("auth.enrolled", &user.id, "ok"),
         )
         .await?;
         tx.commit().await?;
@@ -706,13 +673,7 @@ impl App {
                     self,
                     ctx,
                     Some(&actor_of(&user, row.stage == STAGE_FULL)),
-                    Event {
-                        action: "auth.logout",
-                        record_type: "user",
-                        record_id: &user.id,
-                        outcome: "ok",
-                        ..Default::default()
-                    },
+                    Event::user("auth.logout", &user.id, "ok"),
                 )
                 .await?;
             }

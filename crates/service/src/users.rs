@@ -108,7 +108,11 @@ impl Accounts<'_> {
             totp_enrolled: u.totp_enrolled,
             locked: u.locked_until.is_some_and(|t| t > self.app.now_ms()),
             must_change_password: u.must_change_password,
-            liaison: units::get(c, &u.unit_id).await?.and_then(|unit| unit.liaison_user_id).as_deref() == Some(u.id.as_str()),
+            liaison: units::get(c, &u.unit_id)
+                .await?
+                .and_then(|unit| unit.liaison_user_id)
+                .as_deref()
+                == Some(u.id.as_str()),
         })
     }
 

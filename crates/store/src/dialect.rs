@@ -175,11 +175,13 @@ pub(crate) async fn backup_into(
 }
 
 /// Quotes an identifier for PostgreSQL, doubling embedded quotes.
+#[cfg(any(test, feature = "testing"))]
 pub(crate) fn quote_pg_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 /// Creates an empty PostgreSQL database (used to give each test its own).
+#[cfg(any(test, feature = "testing"))]
 pub(crate) async fn create_pg_database(
     admin: &mut AnyConnection,
     name: &str,
@@ -192,6 +194,7 @@ pub(crate) async fn create_pg_database(
 }
 
 /// Drops a PostgreSQL database even while connections to it are still open.
+#[cfg(any(test, feature = "testing"))]
 pub(crate) async fn drop_pg_database(
     admin: &mut AnyConnection,
     name: &str,
